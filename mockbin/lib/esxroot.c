@@ -1,0 +1,214 @@
+/* esxroot.c - root discovery and locked state-file access for the mock CLIs.
+ * Locking is flock(2) on the state file itself; writers replace the file by
+ * rename, so a waiter re-checks the inode after it gets the lock. */
+#include "esxroot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char root_buf[PATH_MAX];
+static int root_done;
+
+static void root_from_exe(void)
+{
+	char exe[PATH_MAX], probe[PATH_MAX + sizeof(ESX_ROOT_MARKER) + 1];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	while ((slash = strrchr(exe, '/')) != NULL) {
+		*slash = '\0';
+		snprintf(probe, sizeof(probe), "%s/%s", exe, ESX_ROOT_MARKER);
+		if (access(probe, F_OK) == 0) {
+			snprintf(root_buf, sizeof(root_buf), "%s", exe);
+			return;
+		}
+	}
+}
+
+const char *esx_root(void)
+{
+	const char *env;
+	size_t n;
+
+	if (root_done)
+		return root_buf;
+	root_done = 1;
+	env = getenv("ESXMOCK_ROOT");
+	if (env && *env)
+		snprintf(root_buf, sizeof(root_buf), "%s", env);
+	else
+		root_from_exe();
+	n = strlen(root_buf);
+	while (n > 0 && root_buf[n - 1] == '/')
+		root_buf[--n] = '\0';
+	return root_buf;
+}
+
+int esx_path(char *out, size_t n, const char *esxpath)
+{
+	int r;
+
+	if (esxpath[0] == '/')
+		r = snprintf(out, n, "%s%s", esx_root(), esxpath);
+	else
+		r = snprintf(out, n, "%s", esxpath);
+	if (r < 0 || (size_t)r >= n)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static int read_fd(int fd, char **buf, size_t *len)
+{
+	size_t cap = 4096, used = 0;
+	char *b = malloc(cap), *nb;
+	ssize_t r;
+
+	if (!b)
+		return -ENOMEM;
+	for (;;) {
+		if (used + 1 >= cap) {
+			nb = realloc(b, cap * 2);
+			if (!nb) {
+				free(b);
+				return -ENOMEM;
+			}
+			b = nb;
+			cap *= 2;
+		}
+		r = read(fd, b + used, cap - used - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			r = -errno;
+			free(b);
+			return (int)r;
+		}
+		if (r == 0)
+			break;
+		used += (size_t)r;
+	}
+	b[used] = '\0';
+	*buf = b;
+	if (len)
+		*len = used;
+	return 0;
+}
+
+int esx_read_file(const char *esxpath, char **buf, size_t *len)
+{
+	char p[PATH_MAX];
+	int fd, r = esx_path(p, sizeof(p), esxpath);
+
+	if (r < 0)
+		return r;
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = read_fd(fd, buf, len);
+	close(fd);
+	return r;
+}
+
+int esx_state_open(struct esx_state *st, const char *esxpath, mode_t mode)
+{
+	struct stat a, b;
+	int r;
+
+	memset(st, 0, sizeof(*st));
+	st->fd = -1;
+	r = esx_path(st->path, sizeof(st->path), esxpath);
+	if (r < 0)
+		return r;
+	for (;;) {
+		st->fd = open(st->path, O_RDWR | O_CREAT | O_CLOEXEC, mode);
+		if (st->fd < 0)
+			return -errno;
+		if (flock(st->fd, LOCK_EX) < 0) {
+			r = -errno;
+			goto fail;
+		}
+		/* A writer may have renamed a new file over the path while we
+		 * waited: our lock would then be on a dead inode. */
+		if (fstat(st->fd, &a) == 0 && stat(st->path, &b) == 0 &&
+		    a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+			break;
+		close(st->fd);
+	}
+	r = read_fd(st->fd, &st->data, &st->len);
+	if (r < 0)
+		goto fail;
+	return 0;
+fail:
+	close(st->fd);
+	st->fd = -1;
+	return r;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t w;
+
+	while (len > 0) {
+		w = write(fd, buf, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int esx_state_commit(struct esx_state *st, const char *buf, size_t len)
+{
+	char tmp[sizeof(st->path) + 32];
+	struct stat sb;
+	int fd, r;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.esxmock-%d", st->path,
+		     (int)getpid()) >= (int)sizeof(tmp)) {
+		esx_state_close(st);
+		return -ENAMETOOLONG;
+	}
+	if (fstat(st->fd, &sb) < 0)
+		sb.st_mode = 0644;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		  sb.st_mode & 07777);
+	if (fd < 0) {
+		r = -errno;
+		esx_state_close(st);
+		return r;
+	}
+	r = write_all(fd, buf, len);
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, st->path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	esx_state_close(st);
+	return r;
+}
+
+void esx_state_close(struct esx_state *st)
+{
+	if (st->fd >= 0)
+		close(st->fd); /* releases the flock */
+	st->fd = -1;
+	free(st->data);
+	st->data = NULL;
+	st->len = 0;
+}

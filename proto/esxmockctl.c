@@ -1,0 +1,49 @@
+/* esxmockctl.c - the esxmock command-line tool: one table of subcommands.
+ * Owns: argv dispatch only; each subcommand lives with the module it drives. */
+#include <stdio.h>
+#include <string.h>
+
+#include "mf_cli.h"
+
+struct ctl_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv); /* argv[0] is the subcommand name */
+	const char *help;
+};
+
+static const struct ctl_cmd ctl_cmds[] = {
+    {"manifest", mf_cli_main,
+     "import-listing, validate: work with manifest files"},
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: esxmockctl COMMAND [ARGS...]\n\ncommands:\n");
+	for (i = 0; i < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); i++)
+		fprintf(f, "  %-12s %s\n", ctl_cmds[i].name, ctl_cmds[i].help);
+	fprintf(f,
+		"\nRun 'esxmockctl COMMAND --help' for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); i++)
+		if (!strcmp(argv[1], ctl_cmds[i].name))
+			return ctl_cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "esxmockctl: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}
