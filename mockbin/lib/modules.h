@@ -27,7 +27,7 @@
 #include <stddef.h>
 
 /* ESXi paths (resolved under esx_root()). */
-#define MOD_STATE_PATH "/etc/vmware/esxmock/modules.json"
+#define MOD_STATE_PATH "/var/lib/esxmock/modules.json"
 #define MOD_DIR "/usr/lib/vmware/vmkmod"
 
 /* One parameter a module accepts (vmkload_mod -s, esxcli system module
@@ -98,8 +98,9 @@ int mod_set_enabled(const char *name, bool enabled);
  * (append=true appends with one space, as `-a`). */
 int mod_set_options(const char *name, const char *options, bool append);
 
-/* Text of the last error of this process (e.g. "'/etc/vmware/esxmock/
- * modules.json': /modules/3/name: expected a string"); "" when none. */
+/* Text of the last error of this process, e.g. "module 'foo' not found" or
+ * "'/var/lib/esxmock/modules.json': /modules/3/name: expected a string";
+ * "" when none. */
 const char *mod_error(void);
 
 #endif
