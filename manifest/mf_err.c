@@ -81,8 +81,12 @@ int mf_fail_at(struct mf_ctx *c, size_t offset, const char *fmt, ...)
 
 void mf_ptr_join(char *out, size_t n, const char *base, const char *key)
 {
-	size_t o = (size_t)snprintf(out, n, "%s/", base);
+	size_t o = strnlen(base, n - 1);
 
+	/* called for every key of every entry: no snprintf here */
+	memcpy(out, base, o);
+	if (o + 1 < n)
+		out[o++] = '/';
 	for (const char *k = key; *k && o + 3 < n; k++) {
 		if (*k == '~') {
 			out[o++] = '~';
@@ -94,8 +98,7 @@ void mf_ptr_join(char *out, size_t n, const char *base, const char *key)
 			out[o++] = *k;
 		}
 	}
-	if (o < n)
-		out[o] = '\0';
+	out[o] = '\0';
 }
 
 const char *mf_q(char *buf, size_t n, const char *s, size_t len)

@@ -31,7 +31,7 @@ int mf_glob_compile(const char *pattern, char ***comps, size_t *n)
 
 	*comps = NULL;
 	*n = 0;
-	if (pattern[0] != '/')
+	if (pattern[0] != '/' || (len > 1 && pattern[len - 1] == '/'))
 		return -EINVAL;
 	/* one allocation: pointer array followed by the split copy */
 	v = malloc(max * sizeof(*v) + len + 1);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -185,8 +186,13 @@ int mf_json_parse(struct mf_ctx *c, const char *buf, size_t len,
 	}
 	if (jerr != json_tokener_success) {
 		/* json-c stops on the offending byte */
-		rc = mf_fail_at(c, end, "json syntax error: %s",
-				json_tokener_error_desc(jerr));
+		char at[8] = "";
+
+		if (end < len && buf[end] > 0x20 && buf[end] < 0x7f)
+			snprintf(at, sizeof(at), " '%c'", buf[end]);
+		rc = mf_fail_at(c, end, "json syntax error: %s%s%s",
+				json_tokener_error_desc(jerr),
+				at[0] ? " at" : "", at);
 		goto out;
 	}
 	for (size_t i = end; i < len; i++) {

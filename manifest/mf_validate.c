@@ -396,7 +396,7 @@ static int mf_src_text(struct mf_ctx *c, const char *jptr,
 static int mf_src_base64(struct mf_ctx *c, const char *jptr,
 			 struct json_object *v, struct mf_content *ct)
 {
-	char qb[MF_QBUF];
+	char qb[MF_QBUF], qc[16];
 	size_t bad = 0;
 	const char *s;
 	size_t len;
@@ -419,7 +419,7 @@ static int mf_src_base64(struct mf_ctx *c, const char *jptr,
 			       "invalid base64 '%s': bad character '%s' at "
 			       "offset %zu",
 			       mf_q(qb, 40, s, len),
-			       mf_q(qb + 48, 8, s + bad, 1), bad);
+			       mf_q(qc, sizeof(qc), s + bad, 1), bad);
 	ct->kind = MF_SRC_INLINE;
 	return 0;
 }
