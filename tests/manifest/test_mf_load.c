@@ -550,6 +550,92 @@ static void test_mf_file_source(void **state)
 	rmdir(dir);
 }
 
+/* The annotated manifest of manifest/FORMAT.md, "//" notes removed, loads
+ * and means what the page says. */
+static char *mf_format_example(void)
+{
+	const char *src = getenv("ESXMOCK_SRC");
+	char path[512], line[1024];
+	char *out = NULL;
+	size_t len = 0;
+	bool in_sec = false, in_block = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/manifest/FORMAT.md", src);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	out = calloc(1, 65536);
+	assert_non_null(out);
+	while (fgets(line, sizeof(line), f)) {
+		bool q = false;
+
+		if (!strncmp(line, "## An annotated complete manifest", 33))
+			in_sec = true;
+		if (!in_sec)
+			continue;
+		if (!strncmp(line, "```", 3)) {
+			if (in_block)
+				break;
+			in_block = true;
+			continue;
+		}
+		if (!in_block)
+			continue;
+		for (char *p = line; *p; p++) {
+			if (*p == '"' && (p == line || p[-1] != '\\'))
+				q = !q;
+			if (!q && p[0] == '/' && p[1] == '/') {
+				strcpy(p, "\n");
+				break;
+			}
+		}
+		assert_true(len + strlen(line) < 65536);
+		memcpy(out + len, line, strlen(line) + 1);
+		len += strlen(line);
+	}
+	fclose(f);
+	assert_true(len > 100);
+	return out;
+}
+
+static void test_mf_format_md_example(void **state)
+{
+	char *doc = mf_format_example();
+	struct mf_manifest *m = mf_test_ok(1, doc, NULL);
+	const struct mf_entry *e;
+
+	(void)state;
+	e = mf_test_get(m, "/bin");
+	assert_int_equal(e->mode, 0755);
+	assert_false(e->has_mtime);
+	assert_string_equal(mf_test_get(m, "/bin/sh")->target,
+			    "/usr/lib/vmware/busybox/bin/busybox");
+	e = mf_test_get(m, "/etc/motd");
+	assert_true(e->has_mtime);
+	assert_int_equal(e->mtime.tv_sec, 1681812000);
+	e = mf_test_get(m, "/etc/vmware/esx.conf");
+	assert_int_equal(e->content.kind, MF_SRC_FILE);
+	assert_string_equal(e->log_json, "{\"level\":\"data\"}");
+	assert_int_equal(mf_test_get(m, "/dev/null")->mode, 0666);
+	e = mf_test_get(m, "/dev/vsansparse");
+	assert_int_equal(e->mode, 0600);
+	assert_int_equal(e->rdev_major, 0);
+	assert_int_equal(mf_test_get(m, "/tmp")->mode, 01777);
+	e = mf_test_get(m, "/var/log/vpxa.log");
+	assert_int_equal(e->uid, 501);
+	assert_int_equal(e->gid, 501);
+	assert_int_equal(e->content.kind, MF_SRC_EMPTY);
+	e = mf_test_get(m, "/vmfs/volumes/datastore1/vm1/vm1-flat.vmdk");
+	assert_int_equal(e->content.kind, MF_SRC_SPARSE);
+	assert_int_equal(e->size, 10737418240ULL);
+	e = mf_test_get(m, "/bin/su");
+	assert_int_equal(e->mode, 04755);
+	assert_int_equal(e->content.len, 10);
+	assert_memory_equal(e->content.data, "#!/bin/sh\n", 10);
+	mf_manifest_free(m);
+	free(doc);
+}
+
 static void test_mf_no_sources(void **state)
 {
 	struct mf_manifest *m = (struct mf_manifest *)1;
@@ -578,6 +664,7 @@ int main(void)
 	    cmocka_unit_test(test_mf_three_layers_and_users),
 	    cmocka_unit_test(test_mf_error_str),
 	    cmocka_unit_test(test_mf_file_source),
+	    cmocka_unit_test(test_mf_format_md_example),
 	    cmocka_unit_test(test_mf_no_sources),
 	};
 
