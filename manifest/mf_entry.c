@@ -102,7 +102,7 @@ static int mf_k_target(struct mf_ctx *c, const char *kp, struct json_object *v,
 	if (memchr(json_object_get_string(v), '\0', len))
 		return mf_fail(c, kp, "symlink target contains a NUL byte");
 	d->target = strdup(json_object_get_string(v));
-	return d->target ? 0 : mf_fail(c, kp, "out of memory");
+	return d->target ? 0 : mf_oom(c, kp);
 }
 
 static int mf_k_rdev(struct mf_ctx *c, const char *kp, struct json_object *v,
@@ -135,13 +135,13 @@ static int mf_k_content(struct mf_ctx *c, const char *kp, struct json_object *v,
 static int mf_k_log(struct mf_ctx *c, const char *kp, struct json_object *v,
 		    struct mf_draft *d)
 {
-	return mf_json_text(c, kp, v, &d->log_json);
+	return mf_json_text(c, kp, "log", v, &d->log_json);
 }
 
 static int mf_k_intercept(struct mf_ctx *c, const char *kp,
 			  struct json_object *v, struct mf_draft *d)
 {
-	return mf_json_text(c, kp, v, &d->intercept_json);
+	return mf_json_text(c, kp, "intercept", v, &d->intercept_json);
 }
 
 static int mf_bool(struct mf_ctx *c, const char *kp, struct json_object *v,
@@ -346,7 +346,7 @@ static int mf_default_parse(struct mf_ctx *c, const char *jptr,
 	pat = json_object_get_string(m);
 	rc = mf_glob_compile(pat, &df->comps, &df->n_comps);
 	if (rc == -ENOMEM) {
-		rc = mf_fail(c, kp, "out of memory");
+		rc = mf_oom(c, kp);
 		goto out;
 	}
 	if (rc) {
@@ -358,7 +358,7 @@ static int mf_default_parse(struct mf_ctx *c, const char *jptr,
 	}
 	df->match = strdup(pat);
 	if (!df->match) {
-		rc = mf_fail(c, kp, "out of memory");
+		rc = mf_oom(c, kp);
 		goto out;
 	}
 	df->type = (d.set & MF_F_TYPE) ? d.type : 0;
@@ -385,7 +385,7 @@ int mf_defaults_parse(struct mf_ctx *c, const char *jptr, struct json_object *v)
 	n = json_object_array_length(v);
 	c->defs = calloc(n ? n : 1, sizeof(*c->defs));
 	if (!c->defs)
-		return mf_fail(c, jptr, "out of memory");
+		return mf_oom(c, jptr);
 	for (size_t i = 0; i < n; i++) {
 		int rc;
 

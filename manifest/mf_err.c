@@ -56,6 +56,12 @@ int mf_fail(struct mf_ctx *c, const char *jptr, const char *fmt, ...)
 	return -EINVAL;
 }
 
+int mf_oom(struct mf_ctx *c, const char *jptr)
+{
+	mf_fail(c, jptr, "out of memory");
+	return -ENOMEM;
+}
+
 int mf_fail_at(struct mf_ctx *c, size_t offset, const char *fmt, ...)
 {
 	va_list ap;

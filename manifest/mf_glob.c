@@ -66,20 +66,12 @@ static bool mf_is_globstar(const char *s)
  * backtracking whatever the number of "**". */
 bool mf_glob_match(char *const *pat, size_t np, char *const *path, size_t n)
 {
-	bool small[2][64];
-	bool *prev, *cur, *heap = NULL;
-	bool ok;
+	/* a normalised path has at most MF_MAX_PATH / 2 components */
+	bool rows[2][MF_MAX_PATH / 2 + 2];
+	bool *prev = rows[0], *cur = rows[1];
 
-	if (n + 1 <= 64) {
-		prev = small[0];
-		cur = small[1];
-	} else {
-		heap = malloc(2 * (n + 1) * sizeof(bool));
-		if (!heap)
-			return false;
-		prev = heap;
-		cur = heap + n + 1;
-	}
+	if (n > MF_MAX_PATH / 2)
+		return false;
 	memset(prev, 0, (n + 1) * sizeof(bool));
 	prev[0] = true;
 	for (size_t i = 0; i < np; i++) {
@@ -106,7 +98,5 @@ bool mf_glob_match(char *const *pat, size_t np, char *const *path, size_t n)
 		prev = cur;
 		cur = t;
 	}
-	ok = prev[n];
-	free(heap);
-	return ok;
+	return prev[n];
 }

@@ -154,7 +154,7 @@ int mf_idtab_parse(struct mf_ctx *c, const char *jptr, struct json_object *v,
 				       json_object_to_json_string(val), key,
 				       MF_MAX_ID);
 		if (mf_idtab_set(t, key, (unsigned int)id))
-			return mf_fail(c, kp, "out of memory");
+			return mf_oom(c, kp);
 	}
 	return 0;
 }

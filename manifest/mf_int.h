@@ -97,6 +97,8 @@ struct mf_ctx {
 /* mf_err.c: error reporting. */
 int mf_fail(struct mf_ctx *c, const char *jptr, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* "out of memory" at jptr; returns -ENOMEM. */
+int mf_oom(struct mf_ctx *c, const char *jptr);
 int mf_fail_at(struct mf_ctx *c, size_t offset, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* "/entries/3" + "mo/de" -> "/entries/3/mo~1de" (RFC 6901). */
@@ -128,8 +130,8 @@ int mf_parse_content(struct mf_ctx *c, const char *jptr, struct json_object *v,
 		     struct mf_content *out);
 int mf_get_u64(struct mf_ctx *c, const char *jptr, struct json_object *v,
 	       const char *what, uint64_t *out);
-int mf_json_text(struct mf_ctx *c, const char *jptr, struct json_object *v,
-		 char **out);
+int mf_json_text(struct mf_ctx *c, const char *jptr, const char *what,
+		 struct json_object *v, char **out);
 void mf_content_release(struct mf_content *ct);
 
 /* mf_ids.c: the user/group tables. */

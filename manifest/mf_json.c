@@ -49,7 +49,7 @@ int mf_read_file(struct mf_ctx *c, const char *name, char **out,
 			nb = realloc(buf, cap);
 			if (!nb) {
 				rc = -ENOMEM;
-				mf_fail(c, "", "out of memory");
+				mf_oom(c, "");
 				goto fail;
 			}
 			buf = nb;
@@ -147,7 +147,7 @@ int mf_json_parse(struct mf_ctx *c, const char *buf, size_t len,
 				  "NUL byte in the document");
 	tok = json_tokener_new_ex(MF_MAX_JSON_DEPTH);
 	if (!tok)
-		return mf_fail(c, "", "out of memory");
+		return mf_oom(c, "");
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 					JSON_TOKENER_ALLOW_TRAILING_CHARS |
 					JSON_TOKENER_VALIDATE_UTF8);

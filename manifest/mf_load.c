@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include <json-c/json.h>
+/* an allocation failure leaves the item out (hh.tbl == NULL), no exit() */
+#define HASH_NONFATAL_OOM 1
 #include <uthash.h>
 
 /* Paths seen in the current source (strings borrowed from its JSON). */
@@ -70,7 +72,7 @@ static int mf_entries(struct mf_ctx *c, struct json_object *arr)
 	paths = calloc(n ? n : 1, sizeof(*paths));
 	idx = calloc(n ? n : 1, sizeof(*idx));
 	if (!tab || !paths || !idx) {
-		rc = mf_fail(c, "/entries", "out of memory");
+		rc = mf_oom(c, "/entries");
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -98,7 +100,8 @@ static int mf_entries(struct mf_ctx *c, struct json_object *arr)
 			tab[i].idx = i;
 			HASH_ADD_KEYPTR(hh, seen, tab[i].path,
 					strlen(tab[i].path), &tab[i]);
-			rc = mf_tree_apply(c, ip, &d);
+			rc = tab[i].hh.tbl ? mf_tree_apply(c, ip, &d)
+					   : mf_oom(c, ip);
 		}
 		if (rc == 0 && !d.del) {
 			paths[n_rec] = d.path;
@@ -197,18 +200,18 @@ int mf_load(const struct mf_source *srcs, size_t n, struct mf_manifest **out,
 		return mf_fail(&c, "", "no manifest to load");
 	c.origins = calloc(n, sizeof(*c.origins));
 	if (!c.origins)
-		return mf_fail(&c, "", "out of memory");
+		return mf_oom(&c, "");
 	c.n_origins = n;
 	for (size_t i = 0; i < n; i++) {
 		c.origins[i] = strdup(srcs[i].name ? srcs[i].name : "<buffer>");
 		if (!c.origins[i]) {
-			rc = mf_fail(&c, "", "out of memory");
+			rc = mf_oom(&c, "");
 			goto fail;
 		}
 	}
 	if (mf_idtab_init_users(&c.users) || mf_idtab_init_groups(&c.groups) ||
 	    mf_tree_init(&c)) {
-		rc = mf_fail(&c, "", "out of memory");
+		rc = mf_oom(&c, "");
 		goto fail;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -227,7 +230,7 @@ int mf_load(const struct mf_source *srcs, size_t n, struct mf_manifest **out,
 	c.file = NULL;
 	m = calloc(1, sizeof(*m));
 	if (!m || mf_tree_finish(&c, m)) {
-		rc = mf_fail(&c, "", "out of memory");
+		rc = mf_oom(&c, "");
 		goto fail;
 	}
 	m->users = c.users.v;

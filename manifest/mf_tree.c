@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* an allocation failure leaves the item out (hh.tbl == NULL), no exit() */
+#define HASH_NONFATAL_OOM 1
 #include <uthash.h>
 
 struct mf_node {
@@ -47,6 +49,11 @@ static struct mf_node *mf_node_add(struct mf_ctx *c, const char *path)
 		return NULL;
 	}
 	HASH_ADD_KEYPTR(hh, c->tree, n->e.path, strlen(n->e.path), n);
+	if (!n->hh.tbl) {
+		free(n->e.path);
+		free(n);
+		return NULL;
+	}
 	c->n_nodes++;
 	return n;
 }
@@ -307,12 +314,12 @@ static int mf_define(struct mf_ctx *c, const char *jptr, struct mf_draft *d,
 	e.type = type;
 	e.path = node ? node->e.path : strdup(d->path);
 	if (!e.path)
-		return mf_fail(c, jptr, "out of memory");
+		return mf_oom(c, jptr);
 	if (mf_apply_defaults(c, &e, d->set, &applied)) {
 		if (!node)
 			free(e.path);
 		free(e.log_json);
-		return mf_fail(c, jptr, "out of memory");
+		return mf_oom(c, jptr);
 	}
 	if (!((d->set | applied) & MF_F_MODE))
 		e.mode = mf_default_mode(type);
@@ -321,11 +328,16 @@ static int mf_define(struct mf_ctx *c, const char *jptr, struct mf_draft *d,
 		node = calloc(1, sizeof(*node));
 		if (!node) {
 			mf_entry_release(&e);
-			return mf_fail(c, jptr, "out of memory");
+			return mf_oom(c, jptr);
 		}
 		node->e = e;
 		HASH_ADD_KEYPTR(hh, c->tree, node->e.path, strlen(node->e.path),
 				node);
+		if (!node->hh.tbl) {
+			mf_entry_release(&node->e);
+			free(node);
+			return mf_oom(c, jptr);
+		}
 		c->n_nodes++;
 	} else {
 		node->e.path = NULL; /* kept in e */
@@ -396,7 +408,7 @@ int mf_tree_layer_end(struct mf_ctx *c, const char *const *paths,
 			if (p)
 				break;
 			if (!mf_implicit_dir(c, buf))
-				return mf_fail(c, "", "out of memory");
+				return mf_oom(c, "");
 		}
 	}
 	return 0;

@@ -305,18 +305,18 @@ int mf_get_u64(struct mf_ctx *c, const char *jptr, struct json_object *v,
 	return 0;
 }
 
-int mf_json_text(struct mf_ctx *c, const char *jptr, struct json_object *v,
-		 char **out)
+int mf_json_text(struct mf_ctx *c, const char *jptr, const char *what,
+		 struct json_object *v, char **out)
 {
 	const char *s;
 
 	if (!json_object_is_type(v, json_type_object))
-		return mf_fail(c, jptr, "must be an object");
+		return mf_fail(c, jptr, "'%s' must be an object", what);
 	s = json_object_to_json_string_ext(
 	    v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	*out = strdup(s ? s : "{}");
+	*out = s ? strdup(s) : NULL;
 	if (!*out)
-		return mf_fail(c, jptr, "out of memory");
+		return mf_oom(c, jptr);
 	return 0;
 }
 
@@ -387,7 +387,7 @@ static int mf_src_text(struct mf_ctx *c, const char *jptr,
 	ct->len = (size_t)json_object_get_string_len(v);
 	ct->data = malloc(ct->len + 1);
 	if (!ct->data)
-		return mf_fail(c, jptr, "out of memory");
+		return mf_oom(c, jptr);
 	memcpy(ct->data, json_object_get_string(v), ct->len + 1);
 	ct->kind = MF_SRC_INLINE;
 	return 0;
@@ -408,7 +408,7 @@ static int mf_src_base64(struct mf_ctx *c, const char *jptr,
 	len = (size_t)json_object_get_string_len(v);
 	rc = mf_b64_decode(s, len, &ct->data, &ct->len, &bad);
 	if (rc == -ENOMEM)
-		return mf_fail(c, jptr, "out of memory");
+		return mf_oom(c, jptr);
 	if (rc && bad >= len)
 		return mf_fail(c, jptr,
 			       "invalid base64 '%s': length %zu is not a "
@@ -449,7 +449,7 @@ static int mf_src_file(struct mf_ctx *c, const char *jptr,
 		return rc;
 	ct->path = strdup(s);
 	if (!ct->path)
-		return mf_fail(c, jptr, "out of memory");
+		return mf_oom(c, jptr);
 	ct->kind = MF_SRC_FILE;
 	return 0;
 }
@@ -479,7 +479,7 @@ static int mf_src_shadow(struct mf_ctx *c, const char *jptr,
 		return rc;
 	ct->path = strdup(s);
 	if (!ct->path)
-		return mf_fail(c, jptr, "out of memory");
+		return mf_oom(c, jptr);
 	ct->kind = MF_SRC_SHADOW;
 	return 0;
 }
