@@ -153,10 +153,47 @@ static void test_mf_scale_9400(void **state)
 	free(over);
 }
 
+/* The shipped default stack (manifest/data), as esxfsd loads it. */
+static void test_mf_scale_default_tree(void **state)
+{
+	static const char *const files[] = {"esx8.json", "esx8-extra.json"};
+	const char *src = getenv("ESXMOCK_SRC");
+	char paths[2][512];
+	struct mf_source s[2];
+	struct mf_manifest *m = NULL;
+	struct mf_error err;
+	char buf[1024];
+	double t0, t1;
+	int rc;
+
+	(void)state;
+	assert_non_null(src);
+	for (int i = 0; i < 2; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "%s/manifest/data/%s", src,
+			 files[i]);
+		s[i].name = paths[i];
+		s[i].buf = NULL;
+		s[i].len = 0;
+	}
+	t0 = mf_now();
+	rc = mf_load(s, 2, &m, &err);
+	t1 = mf_now();
+	if (rc)
+		print_error("%s\n", mf_error_str(&err, buf, sizeof(buf)));
+	assert_int_equal(rc, 0);
+	assert_true(m->n_entries > 9000);
+	assert_int_equal(mf_test_get(m, "/bin")->type, MF_DIR);
+	print_message("load of the default tree (%zu entries, 2 files): "
+		      "%.1f ms\n",
+		      m->n_entries, (t1 - t0) * 1e3);
+	mf_manifest_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_mf_scale_9400),
+	    cmocka_unit_test(test_mf_scale_default_tree),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
