@@ -37,6 +37,9 @@ const char *mf_error_str(const struct mf_error *err, char *buf, size_t n)
 }
 
 static void mf_vset(struct mf_ctx *c, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+static void mf_vset(struct mf_ctx *c, const char *fmt, va_list ap)
 {
 	struct mf_error *e = c->err;
 

@@ -9,9 +9,7 @@
 #include <string.h>
 
 #include <json-c/json.h>
-/* an allocation failure leaves the item out (hh.tbl == NULL), no exit() */
-#define HASH_NONFATAL_OOM 1
-#include <uthash.h>
+#include "mf_hash.h"
 
 /* Paths seen in the current source (strings borrowed from its JSON). */
 struct mf_seen {

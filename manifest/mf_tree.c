@@ -8,9 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* an allocation failure leaves the item out (hh.tbl == NULL), no exit() */
-#define HASH_NONFATAL_OOM 1
-#include <uthash.h>
+#include "mf_hash.h"
 
 struct mf_node {
 	struct mf_entry e;
