@@ -131,7 +131,8 @@ int mf_idtab_parse(struct mf_ctx *c, const char *jptr, struct json_object *v,
 
 	if (!json_object_is_type(v, json_type_object))
 		return mf_fail(c, jptr,
-			       "must be an object mapping names to ids");
+			       "'%s' must be an object mapping names to ids",
+			       jptr + 1);
 	json_object_object_foreach(v, key, val)
 	{
 		int64_t id;

@@ -27,6 +27,15 @@ static int mf_top_check(struct mf_ctx *c, struct json_object *root)
 	char kp[MF_PTR_MAX], qb[MF_QBUF];
 	struct json_object *v;
 
+	/* the version first: a newer document may have keys we do not know */
+	if (!json_object_object_get_ex(root, "version", &v))
+		return mf_fail(c, "", "missing required key 'version'");
+	if (!json_object_is_type(v, json_type_int) ||
+	    json_object_get_int64(v) != MF_VERSION)
+		return mf_fail(c, "/version",
+			       "unsupported version %s (this esxmock reads "
+			       "version %d)",
+			       json_object_to_json_string(v), MF_VERSION);
 	json_object_object_foreach(root, key, val)
 	{
 		bool known = false;
@@ -41,14 +50,6 @@ static int mf_top_check(struct mf_ctx *c, struct json_object *root)
 				       mf_q(qb, sizeof(qb), key, strlen(key)));
 		}
 	}
-	if (!json_object_object_get_ex(root, "version", &v))
-		return mf_fail(c, "", "missing required key 'version'");
-	if (!json_object_is_type(v, json_type_int) ||
-	    json_object_get_int64(v) != MF_VERSION)
-		return mf_fail(c, "/version",
-			       "unsupported version %s (this esxmock reads "
-			       "version %d)",
-			       json_object_to_json_string(v), MF_VERSION);
 	if (json_object_object_get_ex(root, "comment", &v) &&
 	    !json_object_is_type(v, json_type_string))
 		return mf_fail(c, "/comment", "'comment' must be a string");

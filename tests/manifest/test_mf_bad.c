@@ -103,6 +103,14 @@ static const struct mf_bad_case {
     {"58-deep-nesting", "3:407", "json syntax error: nesting too deep"},
     {"59-invalid-utf8", "3:18", "json syntax error: invalid utf-8 string"},
     {"60-raw-nul", "2:14", "NUL byte in the document"},
+    {"61-version-before-unknown-keys", "/version", "unsupported version 2"},
+    {"62-users-not-object", "/users",
+     "'users' must be an object mapping names to ids"},
+    {"63-log-not-object", "/entries/0/log", "'log' must be an object"},
+    {"64-rdev-major-too-big", "/entries/0/rdev",
+     "invalid rdev '4096:0': expected \"MAJOR:MINOR\" (major <= 4095"},
+    {"65-mtime-boolean", "/entries/0/mtime",
+     "mtime must be an integer or an RFC 3339 string"},
 };
 
 #define MF_N_BAD (sizeof(mf_bad_cases) / sizeof(mf_bad_cases[0]))
