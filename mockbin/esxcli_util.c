@@ -1,0 +1,200 @@
+/* esxcli_util.c - what the esxcli namespace files share: the list of all
+ * command tables, state access with ESXi-style fault reporting, and the
+ * esx.conf "child[NNNN]" arrays. */
+#include "esxcli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+const struct cli_cmd *const esxcli_all_cmds[] = {
+    esxcli_esxcli_cmds,   esxcli_hardware_cmds,
+    esxcli_network_cmds,  esxcli_vswitch_cmds,
+    esxcli_software_cmds, esxcli_storage_cmds,
+    esxcli_system_cmds,   esxcli_module_cmds,
+    esxcli_vm_cmds,       NULL};
+const struct cli_ns *const esxcli_all_ns[] = {
+    esxcli_esxcli_ns,   esxcli_hardware_ns,
+    esxcli_network_ns,  esxcli_vswitch_ns,
+    esxcli_software_ns, esxcli_storage_ns,
+    esxcli_system_ns,   esxcli_module_ns,
+    esxcli_vm_ns,       NULL};
+
+int esxcli_conf(struct cli_call *c, struct esxconf *conf)
+{
+	struct state_err err = {""};
+
+	if (state_conf_load(conf, &err) < 0)
+		return cli_fault(c, "Runtime error: %s", err.msg);
+	return 0;
+}
+
+int esxcli_conf_update(struct cli_call *c, state_conf_fn *fn, void *arg)
+{
+	struct state_err err = {""};
+	int r = state_conf_update(fn, arg, &err);
+
+	if (r > 0)
+		return 1;
+	if (r < 0) {
+		if (!*err.msg)
+			snprintf(err.msg, sizeof(err.msg), "%s: %s",
+				 STATE_ESXCONF, strerror(-r));
+		return cli_fault(c, "Runtime error: %s", err.msg);
+	}
+	return 0;
+}
+
+int esxcli_json(struct cli_call *c, const char *path, struct json_object **root)
+{
+	struct state_err err = {""};
+
+	if (state_json_load(path, root, &err) < 0)
+		return cli_fault(c, "Runtime error: %s", err.msg);
+	return 0;
+}
+
+int esxcli_json_update(struct cli_call *c, const char *path, state_json_fn *fn,
+		       void *arg)
+{
+	struct state_err err = {""};
+	int r = state_json_update(path, fn, arg, &err);
+
+	if (r > 0)
+		return 1;
+	if (r < 0) {
+		if (!*err.msg)
+			snprintf(err.msg, sizeof(err.msg), "%s: %s", path,
+				 strerror(-r));
+		return cli_fault(c, "Runtime error: %s", err.msg);
+	}
+	return 0;
+}
+
+struct json_object *esxcli_jget(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (o && json_object_is_type(o, json_type_object) &&
+	    json_object_object_get_ex(o, key, &v))
+		return v;
+	return NULL;
+}
+
+int esxcli_done(struct cli_call *c)
+{
+	fmt_prim_bool(c->res, true);
+	return 0;
+}
+
+/* The N of "<prefix>child[NNNN]/..." or -1. */
+static int child_index(const char *key, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	char *end;
+	long v;
+
+	if (strncmp(key, prefix, n) != 0 || strncmp(key + n, "child[", 6))
+		return -1;
+	v = strtol(key + n + 6, &end, 10);
+	if (end == key + n + 6 || *end != ']' || v < 0 || v > 9999)
+		return -1;
+	return (int)v;
+}
+
+size_t esxcli_children(const struct esxconf *conf, const char *prefix, int *idx,
+		       size_t max)
+{
+	const struct esxconf_entry *e = NULL;
+	size_t n = 0;
+
+	while ((e = esxconf_next(conf, e, prefix))) {
+		int k = child_index(e->key, prefix);
+		size_t j;
+
+		if (k < 0)
+			continue;
+		for (j = 0; j < n && idx[j] != k; j++)
+			;
+		if (j < n || n == max)
+			continue;
+		/* insert sorted */
+		for (j = n; j > 0 && idx[j - 1] > k; j--)
+			idx[j] = idx[j - 1];
+		idx[j] = k;
+		n++;
+	}
+	return n;
+}
+
+int esxcli_child_free(const struct esxconf *conf, const char *prefix)
+{
+	int idx[ESXCLI_MAX_CHILDREN];
+	size_t n = esxcli_children(conf, prefix, idx, ESXCLI_MAX_CHILDREN);
+	int k = 0;
+
+	for (size_t i = 0; i < n && idx[i] == k; i++)
+		k++;
+	return k;
+}
+
+int esxcli_child_find(const struct esxconf *conf, const char *prefix,
+		      const char *key, const char *value)
+{
+	int idx[ESXCLI_MAX_CHILDREN];
+	size_t n = esxcli_children(conf, prefix, idx, ESXCLI_MAX_CHILDREN);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *v =
+		    esxcli_cget(conf, "%schild[%04d]/%s", prefix, idx[i], key);
+
+		if (v && strcmp(v, value) == 0)
+			return idx[i];
+	}
+	return -1;
+}
+
+const char *esxcli_cget(const struct esxconf *conf, const char *f, ...)
+{
+	char key[512];
+	va_list ap;
+
+	va_start(ap, f);
+	vsnprintf(key, sizeof(key), f, ap);
+	va_end(ap);
+	return esxconf_get(conf, key);
+}
+
+int esxcli_cset(struct esxconf *conf, const char *value, const char *f, ...)
+{
+	char key[512];
+	va_list ap;
+
+	va_start(ap, f);
+	vsnprintf(key, sizeof(key), f, ap);
+	va_end(ap);
+	return esxconf_set(conf, key, value);
+}
+
+bool esxcli_cbool(const char *v, bool def)
+{
+	bool b;
+
+	return v && cli_parse_bool(v, &b) == 0 ? b : def;
+}
+
+long long esxcli_cint(const char *v, long long def)
+{
+	char *end;
+	long long r;
+
+	if (!v || !*v)
+		return def;
+	errno = 0;
+	r = strtoll(v, &end, 10);
+	return *end || errno ? def : r;
+}
