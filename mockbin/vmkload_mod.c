@@ -177,7 +177,8 @@ int main(int argc, char **argv)
 	bool force = false;
 	int c, nact = 0;
 
-	while ((c = getopt_long(argc, argv, "lusfev:h", longopts, NULL)) !=
+	opterr = 0; /* messages name the program, not argv[0] */
+	while ((c = getopt_long(argc, argv, ":lusfev:h", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'l':
@@ -201,7 +202,23 @@ int main(int argc, char **argv)
 		case 'h':
 			fputs(vmkload_usage, stdout);
 			return 0;
+		case ':':
+			fprintf(stderr,
+				"vmkload_mod: option '%s' requires an "
+				"argument\n",
+				argv[optind - 1]);
+			fputs(vmkload_usage, stderr);
+			return VMKLOAD_EXIT_FAIL;
 		default:
+			if (optopt)
+				fprintf(stderr,
+					"vmkload_mod: invalid option -- '%c'\n",
+					optopt);
+			else
+				fprintf(stderr,
+					"vmkload_mod: unrecognized option "
+					"'%s'\n",
+					argv[optind - 1]);
 			fputs(vmkload_usage, stderr);
 			return VMKLOAD_EXIT_FAIL;
 		}

@@ -386,6 +386,7 @@ int main(int argc, char **argv)
 	bool exec = false;
 	int c;
 
+	opterr = 0; /* messages name the program, not argv[0] */
 	while ((c = getopt_long(argc, argv, "+eph", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
@@ -398,6 +399,14 @@ int main(int argc, char **argv)
 			fputs(vsish_usage, stdout);
 			return 0;
 		default:
+			if (optopt)
+				fprintf(stderr,
+					"vsish: invalid option -- '%c'\n",
+					optopt);
+			else
+				fprintf(stderr,
+					"vsish: unrecognized option '%s'\n",
+					argv[optind - 1]);
 			fputs(vsish_usage, stderr);
 			return VSISH_EXIT_USAGE;
 		}

@@ -26,8 +26,8 @@ static void locate(const char *text, size_t off, int *line, int *col)
 	}
 }
 
-int tj_parse(const char *name, const char *text, size_t len,
-	     json_object **root, char *err, size_t errlen)
+int tj_parse(const char *name, const char *text, size_t len, json_object **root,
+	     char *err, size_t errlen)
 {
 	struct json_tokener *tok = json_tokener_new();
 	enum json_tokener_error jerr;
@@ -38,6 +38,8 @@ int tj_parse(const char *name, const char *text, size_t len,
 	*root = NULL;
 	if (!tok)
 		return -ENOMEM;
+	/* strict: what Python's json (configstorecli) would accept */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	o = json_tokener_parse_ex(tok, text, (int)len);
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
@@ -50,10 +52,11 @@ int tj_parse(const char *name, const char *text, size_t len,
 			json_object_put(o);
 			o = NULL;
 			locate(text, end, &line, &col);
-			snprintf(err, errlen,
-				 "'%s': line %d, column %d: trailing data after "
-				 "the JSON value",
-				 name, line, col);
+			snprintf(
+			    err, errlen,
+			    "'%s': line %d, column %d: trailing data after "
+			    "the JSON value",
+			    name, line, col);
 			json_tokener_free(tok);
 			return -EBADMSG;
 		}
@@ -68,8 +71,7 @@ int tj_parse(const char *name, const char *text, size_t len,
 	return -EBADMSG;
 }
 
-int tj_read(const char *esxpath, json_object **root, char *err,
-	    size_t errlen)
+int tj_read(const char *esxpath, json_object **root, char *err, size_t errlen)
 {
 	char *buf;
 	size_t len;
@@ -111,10 +113,9 @@ int tj_commit(struct tj_doc *d)
 	char *buf;
 	int r;
 
-	s = json_object_to_json_string_ext(d->root,
-					   JSON_C_TO_STRING_PRETTY |
-						   JSON_C_TO_STRING_SPACED |
-						   JSON_C_TO_STRING_NOSLASHESCAPE);
+	s = json_object_to_json_string_ext(
+	    d->root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			 JSON_C_TO_STRING_NOSLASHESCAPE);
 	len = strlen(s);
 	buf = malloc(len + 2);
 	if (!buf) {
@@ -250,7 +251,7 @@ static void py_value(struct tbuf *b, json_object *o, int indent, int depth)
 	case json_type_int:
 	case json_type_double:
 		tbuf_puts(b, json_object_to_json_string_ext(
-				     o, JSON_C_TO_STRING_PLAIN));
+				 o, JSON_C_TO_STRING_PLAIN));
 		break;
 	case json_type_string:
 		py_string(b, json_object_get_string(o),
