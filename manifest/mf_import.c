@@ -758,6 +758,17 @@ int mf_import_listing(const char *buf, size_t len, const char *name, char **out,
 		*out_len = 0;
 	}
 out_named:
+	/* set-level errors name "/N": in the esxmock-listing format the rows
+	 * live under "/rows" */
+	if (rc && rep->rich && err->jpath[0] == '/' && err->jpath[1] >= '0' &&
+	    err->jpath[1] <= '9') {
+		size_t n = strlen(err->jpath);
+
+		if (n + 5 < sizeof(err->jpath)) {
+			memmove(err->jpath + 5, err->jpath, n + 1);
+			memcpy(err->jpath, "/rows", 5);
+		}
+	}
 	if (rc && !err->file[0])
 		snprintf(err->file, sizeof(err->file), "%s", name);
 out:
