@@ -35,7 +35,6 @@ static void loop_fuse_cb(evutil_socket_t fd, short what, void *arg)
 					fsd->cfg.mountpoint);
 			}
 			fuse_session_exit(fsd->se);
-			fsd->mounted = res < 0;
 			break;
 		}
 		fuse_session_process_buf(fsd->se, &fsd->fbuf);

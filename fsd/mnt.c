@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -60,27 +61,39 @@ static int mnt_type_at(const char *abs, char *type, size_t len)
 	return found;
 }
 
+/* A FUSE mount whose daemon died answers ENOTCONN: detach it lazily. */
+static int mnt_unstale(const struct fsd_log *lg, const char *path)
+{
+	int rc;
+
+	log_msg(lg, LOG_LV_WARN,
+		"mount point '%s' is a stale FUSE mount (its daemon died): "
+		"unmounting it lazily (by hand: fusermount3 -uz '%s')",
+		path, path);
+	if (umount2(path, MNT_DETACH) == 0)
+		return 0;
+	rc = -errno;
+	log_msg(lg, LOG_LV_ERROR,
+		"cannot unmount stale mount '%s': %s; run 'fusermount3 -uz %s' "
+		"as root",
+		path, strerror(errno), path);
+	return rc;
+}
+
 int mnt_check_point(const struct fsd_log *lg, const char *path, char **abs)
 {
+	struct statfs sfs;
 	struct stat st;
 	char type[128];
 	int rc;
 
 	*abs = NULL;
+	/* stat may be answered from the kernel's attribute cache even when
+	 * the daemon is gone; statfs always asks it (below). */
 	if (stat(path, &st) < 0 && errno == ENOTCONN) {
-		log_msg(lg, LOG_LV_WARN,
-			"mount point '%s' is a stale FUSE mount (its daemon "
-			"died): unmounting it lazily (by hand: fusermount3 -uz "
-			"'%s')",
-			path, path);
-		if (umount2(path, MNT_DETACH) < 0) {
-			rc = -errno;
-			log_msg(lg, LOG_LV_ERROR,
-				"cannot unmount stale mount '%s': %s; run "
-				"'fusermount3 -uz %s' as root",
-				path, strerror(errno), path);
+		rc = mnt_unstale(lg, path);
+		if (rc)
 			return rc;
-		}
 	}
 	if (stat(path, &st) < 0) {
 		rc = -errno;
@@ -106,17 +119,23 @@ int mnt_check_point(const struct fsd_log *lg, const char *path, char **abs)
 			strerror(errno));
 		return rc;
 	}
-	if (mnt_type_at(*abs, type, sizeof(type)) &&
-	    !strncmp(type, "fuse", 4)) {
-		log_msg(lg, LOG_LV_ERROR,
-			"mount point '%s' is busy: already mounted (%s); "
-			"unmount it first with 'fusermount3 -u %s'",
-			*abs, type, *abs);
-		free(*abs);
-		*abs = NULL;
-		return -EBUSY;
+	if (!mnt_type_at(*abs, type, sizeof(type)) || strncmp(type, "fuse", 4))
+		return 0;
+	if (statfs(*abs, &sfs) < 0 && errno == ENOTCONN) {
+		rc = mnt_unstale(lg, *abs);
+		if (rc) {
+			free(*abs);
+			*abs = NULL;
+		}
+		return rc;
 	}
-	return 0;
+	log_msg(lg, LOG_LV_ERROR,
+		"mount point '%s' is busy: already mounted (%s); unmount it "
+		"first with 'fusermount3 -u %s'",
+		*abs, type, *abs);
+	free(*abs);
+	*abs = NULL;
+	return -EBUSY;
 }
 
 int mnt_check_dev_fuse(const struct fsd_log *lg)
