@@ -11,8 +11,16 @@ for f in "$ESXMOCK_SRC/manifest/data/esx8.json" "$ESXMOCK_SRC/manifest/data/esx8
 	[ -e "$f" ] || { echo "SKIP: '$f' not there yet (default tree incomplete)"; exit 77; }
 done
 
+# The default stack is the embedded one (no -m). Its last layer serves the
+# mock CLIs: when this build has not produced them, mount the first two
+# layers explicitly (esxfsd refuses a stack with missing content).
+stack=()
+if [ -f "$ESXMOCK_SRC/manifest/data/esx8-mockbin.json" ] && [ ! -d "$shadow/mockbin" ]; then
+	echo "note: no '$shadow/mockbin': mounting esx8.json + esx8-extra.json"
+	stack=(-m "$ESXMOCK_SRC/manifest/data/esx8.json" -m "$ESXMOCK_SRC/manifest/data/esx8-extra.json")
+fi
 m=$fs_tmp/mnt
-fs_mount "$m" --shadow-root "$shadow"
+fs_mount "$m" --shadow-root "$shadow" "${stack[@]}"
 out=$(chroot "$m" /bin/sh -c 'ls -l /bin') || fail "chroot ls -l /bin: $out"
 echo "$out" | head -5
 echo "$out" | grep -q ' sh -> ' || fail "no /bin/sh link in: $out"
