@@ -1,6 +1,6 @@
 /* mf_import_int.h - private interfaces between the importer's files.
- * Owns the listing row (struct mfi_row) and the sorted row set that the
- * parser fills, the link table reads and the emitter writes out. */
+ * Owns the listing row (struct mfi_row), the sorted row set that the
+ * parser fills and the emitter writes out, and the link-rule type. */
 #ifndef ESXMOCK_MF_IMPORT_INT_H
 #define ESXMOCK_MF_IMPORT_INT_H
 
@@ -59,6 +59,40 @@ int mfi_rows_dedupe(struct mfi_set *s, struct mf_import_report *rep, FILE *warn,
 
 /* mf_import_links.c: fills row->link and row->link_src of every symlink. */
 int mfi_links_assign(struct mfi_set *s, struct mf_import_report *rep);
+
+/* The known-links table (mf_import_linktab.c, engine in mf_import_links.c).
+ */
+#define MFI_EXISTS 1u   /* the expanded target must be a path of the listing */
+#define MFI_ANYDEPTH 2u /* match without FNM_PATHNAME: "*" crosses "/" */
+
+/* Computes a target for the link at path from the listing; returns a heap
+ * string, or NULL when the rule does not apply. arg is the rule's. */
+typedef char *(*mfi_resolve_fn)(const struct mfi_set *s, const char *path,
+				const char *arg);
+
+/* One row of the table: the first rule that yields a target wins. */
+struct mfi_link_rule {
+	const char *match;        /* fnmatch on the link path (FNM_PATHNAME) */
+	const char *const *names; /* NULL, or the link names it applies to */
+	const char *target;       /* template (see mfi_expand) */
+	mfi_resolve_fn resolve;   /* or: computes the target from the listing */
+	const char *arg;          /* the resolver's argument (a template) */
+	unsigned int flags;       /* MFI_EXISTS, MFI_ANYDEPTH */
+	enum mf_link_src src;
+	const char *why; /* evidence, printed in LINKS.md */
+};
+
+extern const struct mfi_link_rule mfi_link_rules[];
+extern const size_t mfi_n_link_rules;
+
+/* Resolvers (manifest/LINKS.md "How the table is applied"). */
+char *mfi_res_glob(const struct mfi_set *s, const char *path, const char *arg);
+char *mfi_res_so(const struct mfi_set *s, const char *path, const char *arg);
+char *mfi_res_devchar(const struct mfi_set *s, const char *path,
+		      const char *arg);
+char *mfi_res_osdata(const struct mfi_set *s, const char *path,
+		     const char *arg);
+char *mfi_res_strip(const struct mfi_set *s, const char *path, const char *arg);
 
 /* mf_import_emit.c: the manifest text. */
 int mfi_emit(const struct mfi_set *s, const char *name, char **out,
