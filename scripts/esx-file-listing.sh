@@ -9,8 +9,8 @@
 #   ROOT     the tree to list (default /); paths are written relative to it,
 #            as absolute paths ("/bin/sh")
 #   -o FILE  write to FILE instead of stdout (FILE itself is left out)
-#   -x PATH  leave PATH and everything below it out (repeatable), e.g.
-#            -x /vmfs/volumes to skip datastore contents
+#   -x PATH  leave PATH (as find prints it: ROOT/...) and everything below
+#            it out (repeatable), e.g. -x /vmfs/volumes to skip datastores
 #
 # Then, on a machine with esxmock:
 #   esxmockctl manifest import-listing listing.json > esx.json
