@@ -115,8 +115,13 @@ static int read_infile(const char *path, json_object **v)
 	char err[TJ_ERR_MAX], msg[TJ_ERR_MAX + 64];
 	int r = tj_read(path, v, err, sizeof(err));
 
-	if (r == 0)
+	if (r == 0 && *v)
 		return 0;
+	if (r == 0) {
+		snprintf(msg, sizeof(msg),
+			 "Invalid JSON in input file: '%s' is empty", path);
+		return fail(msg);
+	}
 	if (r == -EBADMSG)
 		snprintf(msg, sizeof(msg), "Invalid JSON in input file: %s",
 			 err);

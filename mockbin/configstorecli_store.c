@@ -89,7 +89,7 @@ static int load_root(json_object **root, char *err, size_t n)
 {
 	int r = tj_read(CS_STATE_PATH, root, err, n);
 
-	if (r == -ENOENT) {
+	if (r == -ENOENT || (r == 0 && !*root)) {
 		*root = json_object_new_object();
 		return 0;
 	}

@@ -63,7 +63,7 @@ static json_object *load_tree(json_object **root)
 	json_object *nodes;
 	int r = tj_read(VSI_STATE_PATH, root, err, sizeof(err));
 
-	if (r == -ENOENT) {
+	if (r == -ENOENT || (r == 0 && !*root)) {
 		*root = json_object_new_object();
 		json_object_object_add(*root, "nodes",
 				       json_object_new_object());

@@ -82,7 +82,10 @@ int tj_read(const char *esxpath, json_object **root, char *err, size_t errlen)
 		snprintf(err, errlen, "'%s': %s", esxpath, strerror(-r));
 		return r;
 	}
-	r = tj_parse(esxpath, buf, len, root, err, errlen);
+	if (strspn(buf, " \t\r\n") == len)
+		r = 0; /* blank: no document yet */
+	else
+		r = tj_parse(esxpath, buf, len, root, err, errlen);
 	free(buf);
 	return r;
 }

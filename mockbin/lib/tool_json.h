@@ -18,13 +18,13 @@
 
 /* Parses text (len bytes) named 'name' in errors. On a syntax error returns
  * -EBADMSG with err = "'NAME': line L, column C: <reason>". */
-int tj_parse(const char *name, const char *text, size_t len,
-	     json_object **root, char *err, size_t errlen);
+int tj_parse(const char *name, const char *text, size_t len, json_object **root,
+	     char *err, size_t errlen);
 
 /* Reads and parses the ESXi path without locking (writers replace files
- * atomically, so a reader sees one whole version). -ENOENT if missing. */
-int tj_read(const char *esxpath, json_object **root, char *err,
-	    size_t errlen);
+ * atomically, so a reader sees one whole version). -ENOENT if missing; an
+ * empty (or blank) file gives 0 with *root NULL, as tj_lock() does. */
+int tj_read(const char *esxpath, json_object **root, char *err, size_t errlen);
 
 /* A state file under its exclusive lock, parsed. root is NULL when the
  * file was missing or empty. */
