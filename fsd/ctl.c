@@ -32,7 +32,9 @@
 
 enum ctl_conn_state {
 	CTL_OPEN,  /* reading and answering */
-	CTL_FLUSH, /* no more reading: close once the output is written */
+	CTL_FLUSH, /* no more requests: input discarded; once the output is
+		      written, shut down our side and linger until the
+		      peer closes (so the last line is not lost to a RST) */
 	CTL_DEAD,  /* closed: freed by the reaper */
 };
 
@@ -46,8 +48,10 @@ struct ctl_conn {
 	bool paused_out; /* output over CTL_OUT_PAUSE: requests wait */
 	bool eof;        /* the peer sent its last byte */
 	bool connected;  /* dial-out: connect() completed */
-	size_t scanned;  /* input bytes already searched for a newline */
-	char name[64];   /* peer address, for messages */
+	bool lingering;  /* FLUSH done: our side shut down */
+	struct evbuffer_cb_entry *out_cb; /* output accounting */
+	size_t scanned; /* input bytes already searched for a newline */
+	char name[64];  /* peer address, for messages */
 	struct ctl_conn *prev, *next;
 };
 
@@ -192,10 +196,15 @@ static void ctl_conn_kill(struct ctl_conn *c, bool dropped, const char *why)
 static void ctl_conn_free(struct ctl_conn *c)
 {
 	struct ctl *ctl = c->ctl;
+	struct evbuffer *out;
 
 	/* cancel callbacks of deferred requests and subscriptions run here,
 	 * outside any callback of this connection */
 	rpc_session_free(c->sess);
+	out = bufferevent_get_output(c->bev);
+	if (c->out_cb)
+		evbuffer_remove_cb_entry(out, c->out_cb);
+	ctl->stats->out_queued -= evbuffer_get_length(out);
 	if (c->connected || !c->dialed) {
 		ctl->stats->clients--;
 		if (!c->dialed)
@@ -235,9 +244,26 @@ static void ctl_conn_too_long(struct ctl_conn *c)
 	ctl_logf(c->ctl, "control: dropped client %s: request line too long",
 		 c->name);
 	c->state = CTL_FLUSH;
-	bufferevent_disable(c->bev, EV_READ);
-	evbuffer_drain(bufferevent_get_input(c->bev),
-		       evbuffer_get_length(bufferevent_get_input(c->bev)));
+}
+
+/* FLUSH state: the output is written; shut down our side and wait (at
+ * most CTL_LINGER_MS) for the peer to close, discarding what it sends. */
+static void ctl_conn_linger(struct ctl_conn *c)
+{
+	struct timeval tv = {.tv_sec = CTL_LINGER_MS / 1000,
+			     .tv_usec = (CTL_LINGER_MS % 1000) * 1000};
+	evutil_socket_t fd = bufferevent_getfd(c->bev);
+
+	if (c->lingering)
+		return;
+	if (c->eof || fd < 0) {
+		ctl_conn_kill(c, false, "done");
+		return;
+	}
+	c->lingering = true;
+	shutdown(fd, SHUT_WR);
+	bufferevent_set_timeouts(c->bev, &tv, NULL);
+	bufferevent_enable(c->bev, EV_READ);
 }
 
 /* Feeds complete lines to the session while it can take them. */
@@ -249,6 +275,12 @@ static void ctl_conn_process(struct ctl_conn *c)
 	size_t eol_len, avail;
 	unsigned char *line;
 
+	if (c->state == CTL_FLUSH) {
+		evbuffer_drain(in, evbuffer_get_length(in));
+		if (!evbuffer_get_length(out))
+			ctl_conn_linger(c);
+		return;
+	}
 	while (c->state == CTL_OPEN && !rpc_session_busy(c->sess)) {
 		if (evbuffer_get_length(out) > CTL_OUT_PAUSE) {
 			/* resume from the write callback at half the mark */
@@ -290,12 +322,13 @@ static void ctl_conn_process(struct ctl_conn *c)
 		c->scanned = 0;
 	}
 	if (c->state == CTL_OPEN && c->eof && !rpc_session_busy(c->sess) &&
-	    !evbuffer_get_length(in)) {
+	    !evbuffer_get_length(in))
 		c->state = CTL_FLUSH;
-		bufferevent_disable(c->bev, EV_READ);
+	if (c->state == CTL_FLUSH) {
+		evbuffer_drain(in, evbuffer_get_length(in));
+		if (!evbuffer_get_length(out))
+			ctl_conn_linger(c);
 	}
-	if (c->state == CTL_FLUSH && !evbuffer_get_length(out))
-		ctl_conn_kill(c, false, "done");
 }
 
 static void ctl_conn_read_cb(struct bufferevent *bev, void *arg)
@@ -310,7 +343,7 @@ static void ctl_conn_write_cb(struct bufferevent *bev, void *arg)
 	size_t left = evbuffer_get_length(bufferevent_get_output(bev));
 
 	if (c->state == CTL_FLUSH && !left) {
-		ctl_conn_kill(c, false, "done");
+		ctl_conn_linger(c);
 		return;
 	}
 	if (c->paused_out && left <= CTL_OUT_PAUSE / 2) {
@@ -340,7 +373,10 @@ static void ctl_conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT) {
-		ctl_conn_kill(c, true, "not reading its replies");
+		if (c->lingering)
+			ctl_conn_kill(c, false, "linger timeout");
+		else
+			ctl_conn_kill(c, true, "not reading its replies");
 		return;
 	}
 	if (what & BEV_EVENT_ERROR) {
@@ -354,8 +390,24 @@ static void ctl_conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 	if (what & BEV_EVENT_EOF) {
 		c->eof = true;
-		ctl_conn_process(c);
+		if (c->lingering)
+			ctl_conn_kill(c, false, "done");
+		else
+			ctl_conn_process(c);
 	}
+}
+
+/* Keeps stats->out_queued equal to the bytes queued for all clients. */
+static void ctl_out_cb(struct evbuffer *buf, const struct evbuffer_cb_info *i,
+		       void *arg)
+{
+	struct rpc_stats *st = ((struct ctl_conn *)arg)->ctl->stats;
+
+	(void)buf;
+	st->out_queued += i->n_added;
+	st->out_queued -= i->n_deleted;
+	if (st->out_queued > st->out_queued_peak)
+		st->out_queued_peak = st->out_queued;
 }
 
 static struct ctl_conn *ctl_conn_new(struct ctl *ctl, evutil_socket_t fd,
@@ -388,6 +440,8 @@ static struct ctl_conn *ctl_conn_new(struct ctl *ctl, evutil_socket_t fd,
 	}
 	bufferevent_setcb(c->bev, ctl_conn_read_cb, ctl_conn_write_cb,
 			  ctl_conn_event_cb, c);
+	c->out_cb =
+	    evbuffer_add_cb(bufferevent_get_output(c->bev), ctl_out_cb, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, (size_t)CTL_LINE_MAX + 2);
 	bufferevent_set_timeouts(c->bev, NULL, &stall);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
@@ -431,8 +485,7 @@ static void ctl_peer_close(void *peer)
 	if (c->state != CTL_OPEN)
 		return;
 	c->state = CTL_FLUSH;
-	bufferevent_disable(c->bev, EV_READ);
-	event_active(c->resume_ev, 0, 0); /* kill once the output is out */
+	event_active(c->resume_ev, 0, 0); /* linger once the output is out */
 }
 
 static const struct rpc_peer_ops ctl_peer_ops = {
@@ -467,6 +520,11 @@ static void ctl_refuse(struct ctl *ctl, evutil_socket_t fd)
 		w = send(fd, line, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		(void)w;
 	}
+	/* best effort against a RST eating the line: FIN first, and drop
+	 * what the client already sent */
+	shutdown(fd, SHUT_WR);
+	while (recv(fd, line, sizeof(line), MSG_DONTWAIT) > 0)
+		;
 	evutil_closesocket(fd);
 }
 

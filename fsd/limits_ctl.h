@@ -30,6 +30,10 @@
 #define CTL_OUT_MAX (16 * 1024 * 1024)
 #define CTL_STALL_MS 30000
 
+/* A connection closed by the server (line too long, wrong token, EOF)
+ * shuts down its side and waits this long for the peer to close. */
+#define CTL_LINGER_MS 2000
+
 /* Connected clients accepted at once (dial-out connections not counted).
  * The next one gets an RPC_ERR_TOO_MANY_CLIENTS line and is closed. */
 #define CTL_CLIENTS_MAX 1024

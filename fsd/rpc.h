@@ -136,6 +136,8 @@ struct rpc_stats {
 	uint64_t clients_dropped; /* closed by a limit (output, stall, line) */
 	uint64_t clients_refused; /* turned away: too many clients */
 	uint64_t bytes_in, bytes_out;
+	uint64_t out_queued;      /* bytes queued for all clients now */
+	uint64_t out_queued_peak; /* the most ever queued at once */
 };
 
 /* host is copied (its ctx stays borrowed). NULL on ENOMEM. */

@@ -132,6 +132,8 @@ static int rpc_misc_stats(struct rpc_req *req, struct json_object *params,
 	rpc_misc_add_u64(ctl, "notifications", st->notifications);
 	rpc_misc_add_u64(ctl, "bytes_in", st->bytes_in);
 	rpc_misc_add_u64(ctl, "bytes_out", st->bytes_out);
+	rpc_misc_add_u64(ctl, "out_queued_bytes", st->out_queued);
+	rpc_misc_add_u64(ctl, "out_queued_peak_bytes", st->out_queued_peak);
 	json_object_object_add(r, "control", ctl);
 	if (rpc_misc_memory(&rss, &vm) == 0) {
 		rpc_misc_add_u64(mem, "rss_bytes", rss);

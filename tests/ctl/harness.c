@@ -52,13 +52,30 @@ static void *harness_main(void *arg)
 	return NULL;
 }
 
+static void harness_release(struct harness *h)
+{
+	ctl_free(h->ctl);
+	rpc_server_free(h->rpc);
+	fake_host_free(h->fh);
+	if (h->stop_ev)
+		event_free(h->stop_ev);
+	if (h->base)
+		event_base_free(h->base);
+	if (h->stop_pipe[0] >= 0) {
+		close(h->stop_pipe[0]);
+		close(h->stop_pipe[1]);
+	}
+	pthread_mutex_destroy(&h->log_lock);
+}
+
 int harness_start(struct harness *h, const struct ctl_config *cfg)
 {
 	struct ctl_config c;
 	char err[256];
-	int r;
+	int r = -ENOMEM;
 
 	memset(h, 0, sizeof(*h));
+	h->stop_pipe[0] = h->stop_pipe[1] = -1;
 	pthread_mutex_init(&h->log_lock, NULL);
 	if (cfg)
 		c = *cfg;
@@ -66,28 +83,39 @@ int harness_start(struct harness *h, const struct ctl_config *cfg)
 		memset(&c, 0, sizeof(c));
 	if (!c.listen)
 		c.listen = "127.0.0.1:0";
+	else if (!strcmp(c.listen, "default"))
+		c.listen = NULL; /* CTL_DEFAULT_LISTEN */
 	c.log = harness_log;
 	c.log_arg = h;
 	h->base = event_base_new();
-	h->fh = fake_host_new(h->base);
-	h->rpc = rpc_server_new(&h->fh->host);
-	if (!h->base || !h->fh || !h->rpc || pipe(h->stop_pipe))
-		return -ENOMEM;
+	if (!h->base || !(h->fh = fake_host_new(h->base)) ||
+	    !(h->rpc = rpc_server_new(&h->fh->host)) || pipe(h->stop_pipe))
+		goto fail;
 	if ((r = rpc_server_add_methods(h->rpc, fake_host_methods)) < 0)
-		return r;
+		goto fail;
 	r = ctl_new(h->base, h->rpc, &c, &h->ctl, err, sizeof(err));
 	if (r < 0) {
-		fprintf(stderr, "harness: %s\n", err);
-		return r;
+		char line[300];
+
+		snprintf(line, sizeof(line), "error: %s", err);
+		harness_log(h, line);
+		goto fail;
 	}
-	if (strcmp(c.listen, "none"))
+	if (!c.listen || strcmp(c.listen, "none"))
 		ctl_address(h->ctl, h->addr, sizeof(h->addr));
+	r = -ENOMEM;
 	h->stop_ev =
 	    event_new(h->base, h->stop_pipe[0], EV_READ, harness_stop_cb, h);
-	event_add(h->stop_ev, NULL);
-	if (pthread_create(&h->th, NULL, harness_main, h))
-		return -EAGAIN;
+	if (!h->stop_ev || event_add(h->stop_ev, NULL))
+		goto fail;
+	if (pthread_create(&h->th, NULL, harness_main, h)) {
+		r = -EAGAIN;
+		goto fail;
+	}
 	return 0;
+fail:
+	harness_release(h);
+	return r;
 }
 
 void harness_stop(struct harness *h)
@@ -96,14 +124,7 @@ void harness_stop(struct harness *h)
 
 	(void)w;
 	pthread_join(h->th, NULL);
-	ctl_free(h->ctl);
-	rpc_server_free(h->rpc);
-	fake_host_free(h->fh);
-	event_free(h->stop_ev);
-	event_base_free(h->base);
-	close(h->stop_pipe[0]);
-	close(h->stop_pipe[1]);
-	pthread_mutex_destroy(&h->log_lock);
+	harness_release(h);
 }
 
 int harness_connect(const char *addr)
@@ -195,4 +216,92 @@ void harness_nofile(unsigned n)
 		return;
 	rl.rlim_cur = n < rl.rlim_max ? n : rl.rlim_max;
 	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+struct json_object *harness_call(int fd, const char *line)
+{
+	char *r = harness_rpc(fd, line);
+	struct json_tokener *tok;
+	struct json_object *o;
+
+	if (!r)
+		return NULL;
+	tok = json_tokener_new_ex(200);
+	o = json_tokener_parse_ex(tok, r, -1);
+	json_tokener_free(tok);
+	free(r);
+	return o;
+}
+
+struct json_object *harness_get(struct json_object *o, const char *path)
+{
+	char buf[128], *tok, *save = NULL;
+	struct json_object *v = o;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (tok = strtok_r(buf, ".", &save); tok && v;
+	     tok = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(v, tok, &v))
+			return NULL;
+	return v;
+}
+
+long long harness_int(struct json_object *o, const char *path)
+{
+	struct json_object *v = harness_get(o, path);
+
+	return v ? (long long)json_object_get_int64(v) : -999999;
+}
+
+const char *harness_str(struct json_object *o, const char *path)
+{
+	struct json_object *v = harness_get(o, path);
+
+	return v ? json_object_get_string(v) : "";
+}
+
+long long harness_stat(const struct harness *h, const char *path)
+{
+	char full[128];
+	int fd = harness_connect(h->addr);
+	struct json_object *o;
+	long long v;
+
+	if (fd < 0)
+		return -1;
+	o = harness_call(fd, "{\"jsonrpc\":\"2.0\",\"id\":1,"
+			     "\"method\":\"stats\"}");
+	close(fd);
+	snprintf(full, sizeof(full), "result.%s", path);
+	v = harness_int(o, full);
+	json_object_put(o);
+	return v;
+}
+
+long long harness_wait_stat(const struct harness *h, const char *path,
+			    long long want)
+{
+	long long v = -1;
+	int i;
+
+	for (i = 0; i < 600; i++) {
+		v = harness_stat(h, path);
+		if (v >= want)
+			break;
+		usleep(100 * 1000);
+	}
+	return v;
+}
+
+long long harness_rss(void)
+{
+	unsigned long long size = 0, res = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%llu %llu", &size, &res) != 2)
+		res = 0;
+	fclose(f);
+	return (long long)res * sysconf(_SC_PAGESIZE);
 }

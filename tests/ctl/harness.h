@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <json-c/json.h>
+
 #include "ctl.h"
 #include "fake_host.h"
 
@@ -25,7 +27,8 @@ struct harness {
 	pthread_mutex_t log_lock;
 };
 
-/* Starts a server; cfg may be NULL (127.0.0.1:0, defaults). The listener
+/* Starts a server; cfg may be NULL. cfg->listen NULL means 127.0.0.1:0,
+ * "default" means the daemon's default (CTL_DEFAULT_LISTEN). The listener
  * address is in h->addr. 0 or a negative errno. */
 int harness_start(struct harness *h, const struct ctl_config *cfg);
 void harness_stop(struct harness *h);
@@ -41,6 +44,23 @@ int harness_send(int fd, const char *buf, size_t len);
 char *harness_readline(int fd);
 /* Sends line + "\n" and reads one reply line. */
 char *harness_rpc(int fd, const char *line);
+/* harness_rpc, parsed (NULL when no reply or not JSON). */
+struct json_object *harness_call(int fd, const char *line);
+/* o's member at a dotted path ("error.data.errno"), or NULL. */
+struct json_object *harness_get(struct json_object *o, const char *path);
+/* Integer at path, or -999999 when absent. */
+long long harness_int(struct json_object *o, const char *path);
+/* String at path, or "" when absent. */
+const char *harness_str(struct json_object *o, const char *path);
+/* A stats member ("control.clients") fetched over a fresh connection. */
+long long harness_stat(const struct harness *h, const char *path);
+/* Waits (polling stats, at most 60 s) until the stat reaches at least
+ * want; returns the last value seen. */
+long long harness_wait_stat(const struct harness *h, const char *path,
+			    long long want);
+/* Resident set size of this process in bytes. */
+long long harness_rss(void);
+
 /* Raises RLIMIT_NOFILE to at least n (up to the hard limit). */
 void harness_nofile(unsigned n);
 

@@ -729,5 +729,7 @@ int main(void)
 #undef T
 	};
 
+	if (getenv("CMOCKA_FILTER"))
+		cmocka_set_test_filter(getenv("CMOCKA_FILTER"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
