@@ -18,7 +18,7 @@ void tbuf_puts(struct tbuf *b, const char *s);
 void tbuf_putn(struct tbuf *b, const char *s, size_t n);
 void tbuf_pad(struct tbuf *b, size_t n); /* n spaces */
 void tbuf_printf(struct tbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Returns the NUL-terminated text and resets b; caller frees. */
 char *tbuf_take(struct tbuf *b);
 
