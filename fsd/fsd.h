@@ -90,6 +90,7 @@ struct fsd {
 	struct event *sig_ev[3]; /* SIGINT, SIGTERM, SIGHUP */
 	bool mounted;
 	bool initialized; /* INIT answered: the mount is usable */
+	bool no_opendir;  /* kernel skips OPENDIR/RELEASEDIR (ENOSYS reply) */
 	bool ready_sent;  /* the starter process was told "ready" */
 	int ready_fd;     /* write end of the daemonise pipe, or -1 */
 	int exit_status;
@@ -107,13 +108,6 @@ struct fsd_fh {
 	int flags;
 	bool exec; /* opened for execution (FSD_OPEN_EXEC seen) */
 	pid_t pid; /* caller of the open */
-};
-
-/* An open directory (fi->fh): the children listed at opendir time. */
-struct fsd_dirh {
-	uint64_t ino;
-	uint64_t *inos;
-	size_t n;
 };
 
 /* The kernel's FMODE_EXEC as esxfsd sees it in fi->flags of an open

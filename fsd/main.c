@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,6 +272,7 @@ static int load_tree(struct fsd *fsd)
 	topts.default_time = fsd->start_time;
 	rc = tree_build(m, &topts, &fsd->tree, err, sizeof(err));
 	mf_manifest_free(m);
+	malloc_trim(0); /* give the JSON documents' memory back to the OS */
 	if (rc)
 		log_msg(&fsd->log, LOG_LV_ERROR, "%s", err);
 	return rc;

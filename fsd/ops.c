@@ -93,6 +93,15 @@ static void fsd_op_init(void *userdata, struct fuse_conn_info *conn)
 	conn->want &= ~(unsigned)FUSE_CAP_AUTO_INVAL_DATA;
 	conn->want &= ~(unsigned)(FUSE_CAP_SPLICE_READ | FUSE_CAP_SPLICE_WRITE |
 				  FUSE_CAP_SPLICE_MOVE);
+	/* Directories need no daemon state: an ENOSYS reply to the first
+	 * OPENDIR makes the kernel skip OPENDIR and RELEASEDIR for good and
+	 * cache listings (a warm walk then costs no round trip at all).
+	 * Rules on listings hook readdir, and a directory that changes
+	 * behind the kernel must be invalidated (notify_inval_inode). */
+	if (conn->capable & FUSE_CAP_NO_OPENDIR_SUPPORT) {
+		conn->want |= FUSE_CAP_NO_OPENDIR_SUPPORT;
+		fsd->no_opendir = true;
+	}
 	if (conn->capable & FUSE_CAP_PARALLEL_DIROPS)
 		conn->want |= FUSE_CAP_PARALLEL_DIROPS;
 	/* max_readahead arrives as the kernel's maximum: keep it. */

@@ -190,26 +190,16 @@ void tree_forget(struct tree *t, uint64_t ino, uint64_t count)
 		tree_node_free(t, n);
 }
 
-int tree_dir_snapshot(const struct tree_node *dir, uint64_t **out, size_t *n)
+struct tree_node *tree_dir_next(const struct tree_node *dir, uint64_t seq)
 {
-	const struct tree_node *c, *tmp;
-	uint64_t *inos;
-	size_t i = 0;
+	struct tree_node *c;
 
-	*out = NULL;
-	*n = 0;
-	if (!S_ISDIR(dir->mode))
-		return -ENOTDIR;
-	inos = malloc((dir->n_children ? dir->n_children : 1) * sizeof(*inos));
-	if (!inos)
-		return -ENOMEM;
-	HASH_ITER(hh, dir->children, c, tmp)
-	{
-		inos[i++] = c->ino;
-	}
-	*out = inos;
-	*n = i;
-	return 0;
+	/* Children are appended in dir_seq order: a linear scan. ESXi's
+	 * largest directories hold a few hundred entries. */
+	for (c = dir->children; c; c = c->hh.next)
+		if (c->dir_seq > seq)
+			return c;
+	return NULL;
 }
 
 /* Fills n's metadata and content from manifest entry e. */
@@ -330,6 +320,7 @@ static int tree_add_entry(struct tree *t, const struct mf_entry *e,
 	if (!n)
 		goto nomem;
 	n->parent = parent->ino;
+	n->dir_seq = ++parent->next_seq;
 	HASH_ADD_KEYPTR(hh, parent->children, n->name, strlen(n->name), n);
 	parent->n_children++;
 	rc = tree_fill(t, n, e, opts, err, errlen);

@@ -69,6 +69,11 @@ struct tree_node {
 
 	struct tree_node *children; /* uthash head (directories only) */
 	size_t n_children;
+	uint64_t next_seq; /* directories: the last dir_seq given out */
+	uint64_t dir_seq;  /* position in the parent's listing, from 1; a
+			      child added later gets a higher one, so readdir
+			      offsets built on it survive insertions and
+			      removals (readdir cookies) */
 	nlink_t nlink;
 	UT_hash_handle hh; /* membership in the parent's children */
 };
@@ -123,10 +128,10 @@ void tree_stat(const struct tree_node *n, struct stat *st);
 void tree_ref(struct tree_node *n, uint64_t count);
 void tree_forget(struct tree *t, uint64_t ino, uint64_t count);
 
-/* Snapshot of dir's children inode numbers, in listing order (caller frees
- * *out). Readdir offsets index into it, so later mutations of the
- * directory never disturb an open listing. 0 or -ENOMEM / -ENOTDIR. */
-int tree_dir_snapshot(const struct tree_node *dir, uint64_t **out, size_t *n);
+/* The first child of dir (listing order) whose dir_seq is > seq, or NULL;
+ * tree_dir_next(dir, 0) is the first child. Continue with c->hh.next
+ * (children are kept in dir_seq order). */
+struct tree_node *tree_dir_next(const struct tree_node *dir, uint64_t seq);
 
 /* S_IFMT bits of a manifest type. */
 mode_t tree_mode_of_type(enum mf_type type);
