@@ -437,7 +437,8 @@ static int network_nic_get(struct cli_call *c)
 		       or_default(PGET(k, "supportedPorts"), "TP"));
 	fmt_bool(r, "SupportsAutoNegotiation", true);
 	fmt_bool(r, "SupportsPause", true);
-	fmt_bool(r, "SupportsWakeon", false);
+	fmt_bool(r, "SupportsWakeon",
+		 strcmp(or_default(PGET(k, "wakeon"), "None"), "None") != 0);
 	fmt_str(r, "Transceiver", or_default(PGET(k, "transceiver"), ""));
 	fmt_str(
 	    r, "VirtualAddress",

@@ -199,7 +199,8 @@ void fmt_render_table(const struct fmt_result *r, const struct fmt_opts *o,
 		const struct fmt_field *f = &s->fields[cols.idx[c]];
 
 		head[c] = (char *)(f->display ? f->display : f->prop);
-		w[c] = strlen(head[c]);
+		/* without the header row, only the cells size a column */
+		w[c] = o->show_header ? strlen(head[c]) : 0;
 	}
 	for (size_t i = 0; i < nrec; i++) {
 		for (size_t c = 0; c < cols.n; c++) {
