@@ -26,7 +26,13 @@ command -v taskset >/dev/null && pin=(taskset -c 0)
 
 # The default stack; its mockbin layer only when this build has the programs.
 stack=("$data/esx8.json" "$data/esx8-extra.json")
-if [ -f "$data/esx8-mockbin.json" ] && [ -d "$shadow/mockbin" ]; then
+mockbin_ready() {
+	local p
+	for p in $(grep -o '/\.shadow/[^"]*' "$data/esx8-mockbin.json"); do
+		[ -f "$shadow/${p#/.shadow/}" ] || return 1
+	done
+}
+if [ -f "$data/esx8-mockbin.json" ] && mockbin_ready; then
 	stack+=("$data/esx8-mockbin.json")
 fi
 margs=()

@@ -15,8 +15,15 @@ done
 # mock CLIs: when this build has not produced them, mount the first two
 # layers explicitly (esxfsd refuses a stack with missing content).
 stack=()
-if [ -f "$ESXMOCK_SRC/manifest/data/esx8-mockbin.json" ] && [ ! -d "$shadow/mockbin" ]; then
-	echo "note: no '$shadow/mockbin': mounting esx8.json + esx8-extra.json"
+mockbin=$ESXMOCK_SRC/manifest/data/esx8-mockbin.json
+missing=""
+if [ -f "$mockbin" ]; then
+	for p in $(grep -o '/\.shadow/[^"]*' "$mockbin"); do
+		[ -f "$shadow/${p#/.shadow/}" ] || missing="$missing ${p#/.shadow/}"
+	done
+fi
+if [ -n "$missing" ]; then
+	echo "note: not built:$missing: mounting esx8.json + esx8-extra.json"
 	stack=(-m "$ESXMOCK_SRC/manifest/data/esx8.json" -m "$ESXMOCK_SRC/manifest/data/esx8-extra.json")
 fi
 m=$fs_tmp/mnt
