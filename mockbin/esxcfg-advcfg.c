@@ -503,6 +503,9 @@ int main(int argc, char **argv)
 	struct args a = {0};
 	struct ctx x = {&a, "", "", 0};
 
+	/* getopt's messages name the program as run: keep the base name */
+	if (argc > 0 && strrchr(argv[0], '/'))
+		argv[0] = strrchr(argv[0], '/') + 1;
 	if (parse(argc, argv, &a) < 0)
 		return 1;
 	if (a.op == OP_NONE) {
