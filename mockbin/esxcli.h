@@ -77,6 +77,6 @@ int esxcli_cset(struct esxconf *conf, const char *value, const char *f, ...)
 bool esxcli_cbool(const char *v, bool def);
 long long esxcli_cint(const char *v, long long def);
 
-#define ESXCLI_MAX_CHILDREN 256
+#define ESXCLI_MAX_CHILDREN 4096
 
 #endif

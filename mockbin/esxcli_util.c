@@ -42,7 +42,7 @@ int esxcli_conf_update(struct cli_call *c, state_conf_fn *fn, void *arg)
 		return 1;
 	if (r < 0) {
 		if (!*err.msg)
-			snprintf(err.msg, sizeof(err.msg), "%s: %s",
+			snprintf(err.msg, sizeof(err.msg), "'%s': %s",
 				 STATE_ESXCONF, strerror(-r));
 		return cli_fault(c, "Runtime error: %s", err.msg);
 	}
@@ -68,7 +68,7 @@ int esxcli_json_update(struct cli_call *c, const char *path, state_json_fn *fn,
 		return 1;
 	if (r < 0) {
 		if (!*err.msg)
-			snprintf(err.msg, sizeof(err.msg), "%s: %s", path,
+			snprintf(err.msg, sizeof(err.msg), "'%s': %s", path,
 				 strerror(-r));
 		return cli_fault(c, "Runtime error: %s", err.msg);
 	}

@@ -139,7 +139,7 @@ int advopt_load(struct advopt_set *s, const struct esxconf *conf,
 			memset(&s->v[s->n], 0, sizeof(s->v[s->n]));
 			if (err)
 				snprintf(err->msg, sizeof(err->msg),
-					 "%s: options[%zu]: missing or "
+					 "'%s': /options/%zu: missing or "
 					 "relative \"Path\"",
 					 STATE_ADVOPTS, i);
 			continue; /* skip the bad entry, keep the rest */

@@ -562,16 +562,55 @@ static const char *gvalue(int n, char **args, int *i, size_t namelen)
 	return NULL;
 }
 
+/* Global options that take a value (--opt=value or --opt value). */
+enum gopt {
+	GOPT_FORMATTER,
+	GOPT_FORMAT_PARAM,
+	GOPT_SCREEN_WIDTH,
+	GOPT_PLUGIN_DIR
+};
+
+static const struct {
+	const char *name;
+	enum gopt id;
+	bool localcli_only;
+} gopts[] = {
+    {"--formatter", GOPT_FORMATTER, false},
+    {"--format-param", GOPT_FORMAT_PARAM, false},
+    {"--screen-width", GOPT_SCREEN_WIDTH, false},
+    {"--plugin-dir", GOPT_PLUGIN_DIR, true},
+};
+
+static int apply_gopt(const struct cli_prog *p, struct cli_globals *g,
+		      enum gopt id, const char *v)
+{
+	long long w;
+
+	switch (id) {
+	case GOPT_FORMATTER:
+		g->formatter = v;
+		break;
+	case GOPT_FORMAT_PARAM:
+		return format_param(p, g, v);
+	case GOPT_SCREEN_WIDTH:
+		/* validated only: without a terminal nothing is wrapped */
+		if (!parse_ll(v, &w) || w < 1 || w > 10000) {
+			fprintf(p->err, "Error: Invalid screen width\n");
+			return 1;
+		}
+		break;
+	case GOPT_PLUGIN_DIR: /* accepted, plugins are built in */
+		break;
+	}
+	return 0;
+}
+
 static int parse_globals(const struct cli_prog *p, int n, char **args, int *i,
 			 struct cli_globals *g, bool *help)
 {
-	static const char *const with_value[] = {
-	    "--formatter", "--format-param", "--screen-width", "--plugin-dir"};
-
 	for (; *i < n && args[*i][0] == '-'; ++*i) {
-		const char *a = args[*i], *v = NULL;
-		size_t wl = strcspn(a, "=");
-		size_t k;
+		const char *a = args[*i], *v;
+		size_t wl = strcspn(a, "="), k;
 
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-?") == 0) {
 			*help = true;
@@ -588,12 +627,12 @@ static int parse_globals(const struct cli_prog *p, int n, char **args, int *i,
 				p->name);
 			return -1; /* exit 0 */
 		}
-		for (k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
-			if (strlen(with_value[k]) == wl &&
-			    strncmp(a, with_value[k], wl) == 0)
+		for (k = 0; k < sizeof(gopts) / sizeof(gopts[0]); k++)
+			if (strlen(gopts[k].name) == wl &&
+			    strncmp(a, gopts[k].name, wl) == 0 &&
+			    (!gopts[k].localcli_only || p->localcli))
 				break;
-		if (k == sizeof(with_value) / sizeof(with_value[0]) ||
-		    (k == 3 && !p->localcli))
+		if (k == sizeof(gopts) / sizeof(gopts[0]))
 			return optparse_error(p, "no such option: ", a);
 		v = gvalue(n, args, i, wl);
 		if (!v) {
@@ -603,20 +642,8 @@ static int parse_globals(const struct cli_prog *p, int n, char **args, int *i,
 				 (int)wl, a);
 			return optparse_error(p, msg, "argument");
 		}
-		if (k == 0) {
-			g->formatter = v;
-		} else if (k == 1) {
-			if (format_param(p, g, v))
-				return 1;
-		} else if (k == 2) {
-			long long w;
-
-			if (!parse_ll(v, &w) || w < 1 || w > 10000) {
-				fprintf(p->err,
-					"Error: Invalid screen width\n");
-				return 1;
-			}
-		}
+		if (apply_gopt(p, g, gopts[k].id, v))
+			return 1;
 	}
 	return 0;
 }

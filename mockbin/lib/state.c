@@ -17,10 +17,10 @@ static void set_err(struct state_err *err, const char *path, const char *what,
 	if (!err)
 		return;
 	if (e)
-		snprintf(err->msg, sizeof(err->msg), "%s: %s: %s", path, what,
+		snprintf(err->msg, sizeof(err->msg), "'%s': %s: %s", path, what,
 			 strerror(-e));
 	else
-		snprintf(err->msg, sizeof(err->msg), "%s: %s", path, what);
+		snprintf(err->msg, sizeof(err->msg), "'%s': %s", path, what);
 }
 
 int state_conf_load(struct esxconf *c, struct state_err *err)
@@ -107,7 +107,7 @@ static int parse_json(const char *path, const char *text, size_t len,
 			line += text[k] == '\n';
 		if (err)
 			snprintf(err->msg, sizeof(err->msg),
-				 "%s: line %d: invalid JSON: %s", path, line,
+				 "'%s': line %d: invalid JSON: %s", path, line,
 				 je == json_tokener_continue
 				     ? "unexpected end of file"
 				     : json_tokener_error_desc(je));
@@ -125,7 +125,7 @@ static int parse_json(const char *path, const char *text, size_t len,
 				line += text[k] == '\n';
 			if (err)
 				snprintf(err->msg, sizeof(err->msg),
-					 "%s: line %d: invalid JSON: data "
+					 "'%s': line %d: invalid JSON: data "
 					 "after the top-level value",
 					 path, line);
 			json_object_put(*out);
