@@ -417,6 +417,25 @@ static int parse_opts(struct cli_call *c, int n, char **args, char *err,
 			return -1;
 		c->given[k] = true;
 		c->val[k] = v;
+		if (cmd->opts[k].multi && strcmp(v, "[") == 0) {
+			/* the array form: -v [ a b c ] */
+			while (++i < n && strcmp(args[i], "]") != 0) {
+				if (check_value(&cmd->opts[k], typed, args[i],
+						err, errlen) < 0)
+					return -1;
+				if (add_multi(c, k, args[i]) < 0) {
+					snprintf(err, errlen, "out of memory");
+					return -1;
+				}
+				c->val[k] = args[i];
+			}
+			if (i == n) {
+				snprintf(err, errlen, "%s must have value",
+					 typed);
+				return -1;
+			}
+			continue;
+		}
 		if (cmd->opts[k].multi && add_multi(c, k, v) < 0) {
 			snprintf(err, errlen, "out of memory");
 			return -1;

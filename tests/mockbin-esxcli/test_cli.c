@@ -198,6 +198,15 @@ static void test_cli_option_forms(void **state)
 	assert_string_equal(seen, "name=x vlan=12 flag=1 on=1 n=2 first=a");
 	assert_string_equal(r.out, ""); /* layout none: nothing printed */
 	run_free(&r);
+	r = RUN("net", "thing", "echo", "-n", "x", "-i", "[", "p", "q", "]",
+		"-i", "r");
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(seen, "name=x vlan=-1 flag=0 on=0 n=3 first=p");
+	run_free(&r);
+	r = RUN("net", "thing", "echo", "-n", "x", "-i", "[", "p");
+	assert_int_equal(r.rc, 1);
+	assert_non_null(strstr(r.err, "Error: -i must have value\n"));
+	run_free(&r);
 	r = RUN("--formatter=xml", "net", "thing", "echo", "--name=y");
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(
