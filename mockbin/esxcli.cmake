@@ -18,7 +18,7 @@ esx_add_mockbin(esxcli SOURCES ${ESXCLI_SOURCES}
 esx_add_mockbin(esxcfg-advcfg
 	SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/esxcfg-advcfg.c)
 # The command tables without main(), for the unit tests (sanitized).
-add_library(esxcli_tables_test STATIC
+add_library(esxcli_tables_test STATIC EXCLUDE_FROM_ALL
 	${CMAKE_CURRENT_SOURCE_DIR}/esxcli_util.c
 	${CMAKE_CURRENT_SOURCE_DIR}/esxcli_esxcli.c
 	${CMAKE_CURRENT_SOURCE_DIR}/esxcli_hardware.c

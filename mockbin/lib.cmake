@@ -34,7 +34,7 @@ target_link_libraries(esxmock_mocklib PUBLIC ${JSONC_STATIC})
 esx_mockbin_no_sanitize(esxmock_mocklib)
 
 # Sanitized like the rest of the build (directory options kept).
-add_library(esxmock_mocklib_test STATIC ${ESXMOCK_MOCKLIB_SOURCES})
+add_library(esxmock_mocklib_test STATIC EXCLUDE_FROM_ALL ${ESXMOCK_MOCKLIB_SOURCES})
 target_include_directories(esxmock_mocklib_test PUBLIC
 	${CMAKE_CURRENT_SOURCE_DIR}/lib)
 target_link_libraries(esxmock_mocklib_test PUBLIC PkgConfig::JSONC)
