@@ -16,6 +16,7 @@
 
 struct event_base;
 struct event;
+struct hook;
 
 /* Every operation esxfsd serves, in the order of fsd_op_names[]. Used for
  * the per-op counters now, and by the rule engine and the access log. */
@@ -96,6 +97,7 @@ struct fsd {
 	int exit_status;
 	struct timespec start_time;
 	struct fsd_stats stats;
+	struct hook *hook; /* rules and access log (hook.h), or NULL */
 	/* CONTROL CHANNEL (helper "ctl"): its state goes here, e.g.
 	 * struct ctl *ctl; created on fsd->base in main.c (see the marked
 	 * place there) and freed before the event base. */
@@ -127,7 +129,8 @@ void fsd_caller_of(fuse_req_t req, struct fsd_caller *out);
  * namespace ops, with name). Returns 0 to go on, a negative errno to fail
  * the op with, or FSD_HOOK_TAKEN when the hook replied to req itself (or
  * kept req to reply later from an event callback: a deferred reply).
- * Counts the op. No rules exist yet: always 0. */
+ * Counts the op. See hook.h (fsd_hook_ex, the write filter, and the
+ * ops_reply_* wrappers every handler replies through). */
 #define FSD_HOOK_TAKEN 1
 int fsd_hook(struct fsd *fsd, fuse_req_t req, enum fsd_op op,
 	     const struct tree_node *n, const char *name);

@@ -38,6 +38,7 @@
 
 #include "embed.h"
 #include "fsd.h"
+#include "hook.h"
 #include "manifest.h"
 #include "mnt.h"
 
@@ -78,6 +79,7 @@ static void usage(FILE *out)
 		"  -h, --help              this text\n"
 		"  -V, --version           print the version\n",
 		ESXMOCK_SHADOW_DIR);
+	hook_usage(out);
 }
 
 static char *abs_dir(const struct fsd_log *lg, const char *what,
@@ -294,7 +296,8 @@ static void fsd_config_release(struct fsd_config *cfg)
 int main(int argc, char **argv)
 {
 	struct fsd fsd;
-	char *abs = NULL;
+	struct hook_config hcfg;
+	char *abs = NULL, herr[1024];
 	int rc;
 
 	memset(&fsd, 0, sizeof(fsd));
@@ -303,6 +306,13 @@ int main(int argc, char **argv)
 	fsd.exit_status = 1;
 	clock_gettime(CLOCK_REALTIME, &fsd.start_time);
 
+	hook_config_init(&hcfg);
+	if (hook_take_args(&hcfg, &argc, argv, herr, sizeof(herr))) {
+		log_msg(&fsd.log, LOG_LV_ERROR, "%s (see 'esxfsd --help')",
+			herr);
+		fsd.exit_status = 2;
+		goto out_cfg;
+	}
 	rc = parse_args(&fsd, argc, argv);
 	if (rc) {
 		fsd.exit_status = rc > 0 ? 0 : 2;
@@ -331,10 +341,16 @@ int main(int argc, char **argv)
 		log_msg(&fsd.log, LOG_LV_ERROR, "cannot create the event loop");
 		goto out_session;
 	}
+	/* Rules and access log (manifest sections, sinks) before mounting:
+	 * the first request already sees them. */
+	if (hook_new(&fsd, &hcfg, herr, sizeof(herr))) {
+		log_msg(&fsd.log, LOG_LV_ERROR, "%s", herr);
+		goto out_base;
+	}
 	/* Signals first, so a SIGTERM right after mounting still unmounts. */
 	if (fsd_loop_signals(&fsd)) {
 		log_msg(&fsd.log, LOG_LV_ERROR, "cannot set up signal events");
-		goto out_base;
+		goto out_hook;
 	}
 	if (fuse_session_mount(fsd.se, fsd.cfg.mountpoint) != 0) {
 		log_msg(&fsd.log, LOG_LV_ERROR,
@@ -363,6 +379,8 @@ out_unmount:
 		fuse_session_unmount(fsd.se);
 out_loop:
 	fsd_loop_teardown(&fsd);
+out_hook:
+	hook_free(&fsd);
 out_base:
 	event_base_free(fsd.base);
 out_session:

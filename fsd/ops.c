@@ -1,5 +1,6 @@
-/* ops.c - the fuse_lowlevel_ops table, op names, init, the hook point, and
- * the write-side ops (EROFS until the writable-tree layer replaces them). */
+/* ops.c - the fuse_lowlevel_ops table, op names, init, and the write-side
+ * ops (EROFS until the writable-tree layer replaces them). The hook point
+ * and the reply wrappers live in hook*.c. */
 #include "ops_int.h"
 
 #include <errno.h>
@@ -47,24 +48,6 @@ void fsd_caller_of(fuse_req_t req, struct fsd_caller *out)
 	out->pid = ctx->pid;
 	out->uid = ctx->uid;
 	out->gid = ctx->gid;
-}
-
-int fsd_hook(struct fsd *fsd, fuse_req_t req, enum fsd_op op,
-	     const struct tree_node *n, const char *name)
-{
-	(void)req;
-	(void)n;
-	(void)name;
-	fsd->stats.ops[op]++;
-	/* RULE ENGINE: match (op, path of n[/name], caller) here; return a
-	 * negative errno, or FSD_HOOK_TAKEN after replying / keeping req. */
-	return 0;
-}
-
-void ops_reply_err(struct fsd *fsd, fuse_req_t req, int err)
-{
-	fsd->stats.errors++;
-	fuse_reply_err(req, -err);
 }
 
 void ops_entry_of(const struct tree_node *n, struct fuse_entry_param *e)
@@ -206,11 +189,7 @@ static void fsd_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 	rc = fsd_hook(fsd, req, FSD_OP_FSYNC, tree_get(fsd->tree, ino), NULL);
 	if (rc == FSD_HOOK_TAKEN)
 		return;
-	if (rc)
-		ops_reply_err(fsd, req, rc);
-	else
-		fuse_reply_err(req,
-			       0); /* nothing to sync on a read-only tree */
+	ops_reply_err(fsd, req, rc); /* nothing to sync on a read-only tree */
 }
 
 static void fsd_op_fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync,
@@ -225,10 +204,7 @@ static void fsd_op_fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync,
 	    fsd_hook(fsd, req, FSD_OP_FSYNCDIR, tree_get(fsd->tree, ino), NULL);
 	if (rc == FSD_HOOK_TAKEN)
 		return;
-	if (rc)
-		ops_reply_err(fsd, req, rc);
-	else
-		fuse_reply_err(req, 0);
+	ops_reply_err(fsd, req, rc);
 }
 
 static void fsd_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,

@@ -24,7 +24,7 @@ void fsd_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		 * writable layer must invalidate it when it creates one. */
 		memset(&e, 0, sizeof(e));
 		e.entry_timeout = fsd->tree->neg_timeout;
-		fuse_reply_entry(req, &e);
+		ops_reply_entry(fsd, req, &e);
 		return;
 	}
 	if (rc) {
@@ -33,7 +33,7 @@ void fsd_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	}
 	ops_entry_of(n, &e);
 	tree_ref(n, 1);
-	fuse_reply_entry(req, &e);
+	ops_reply_entry(fsd, req, &e);
 }
 
 void fsd_op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
@@ -75,7 +75,7 @@ void fsd_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return;
 	}
 	tree_stat(n, &st);
-	fuse_reply_attr(req, &st, n->attr_timeout);
+	ops_reply_attr(fsd, req, &st, n->attr_timeout);
 }
 
 void fsd_op_readlink(fuse_req_t req, fuse_ino_t ino)
@@ -95,7 +95,7 @@ void fsd_op_readlink(fuse_req_t req, fuse_ino_t ino)
 		ops_reply_err(fsd, req, rc);
 		return;
 	}
-	fuse_reply_readlink(req, n->target);
+	ops_reply_readlink(fsd, req, n->target);
 }
 
 void fsd_op_statfs(fuse_req_t req, fuse_ino_t ino)
@@ -112,7 +112,7 @@ void fsd_op_statfs(fuse_req_t req, fuse_ino_t ino)
 		      LIMIT_STATFS_BSIZE;
 	sv.f_files = fsd->tree->n_live;
 	sv.f_namemax = LIMIT_NAME_MAX;
-	fuse_reply_statfs(req, &sv);
+	ops_reply_statfs(fsd, req, &sv);
 }
 
 /* Only reached without default_permissions (-o can't remove it, but a
@@ -130,10 +130,7 @@ void fsd_op_access(fuse_req_t req, fuse_ino_t ino, int mask)
 		rc = -ENOENT;
 	if (!rc && (mask & W_OK))
 		rc = -EROFS;
-	if (rc)
-		ops_reply_err(fsd, req, rc);
-	else
-		fuse_reply_err(req, 0);
+	ops_reply_err(fsd, req, rc);
 }
 
 /* ESXi's tree carries no extended attributes. */
@@ -148,7 +145,12 @@ void fsd_op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 	rc = fsd_hook(fsd, req, FSD_OP_GETXATTR, n, name);
 	if (rc == FSD_HOOK_TAKEN)
 		return;
-	fuse_reply_err(req, rc ? -rc : (n ? ENODATA : ENOENT));
+	if (rc)
+		ops_reply_err(fsd, req, rc);
+	else if (!n)
+		ops_reply_err(fsd, req, -ENOENT);
+	else
+		ops_reply_status(fsd, req, -ENODATA);
 }
 
 void fsd_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
@@ -165,7 +167,7 @@ void fsd_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 	if (rc)
 		ops_reply_err(fsd, req, rc);
 	else if (size == 0)
-		fuse_reply_xattr(req, 0);
+		ops_reply_xattr(fsd, req, 0);
 	else
-		fuse_reply_buf(req, NULL, 0);
+		ops_reply_buf(fsd, req, NULL, 0);
 }

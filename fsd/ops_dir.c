@@ -27,10 +27,12 @@ void fsd_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		rc = -ENOTDIR;
 	if (!rc && fsd->no_opendir)
 		rc = -ENOSYS; /* success for the kernel, and no more opendirs */
+	if (rc == -ENOSYS) {
+		ops_reply_status(fsd, req, rc);
+		return;
+	}
 	if (rc) {
-		if (rc != -ENOSYS)
-			fsd->stats.errors++;
-		fuse_reply_err(req, -rc);
+		ops_reply_err(fsd, req, rc);
 		return;
 	}
 	fi->fh = 0;
@@ -40,7 +42,7 @@ void fsd_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fi->cache_readdir = 1;
 		fi->keep_cache = 1;
 	}
-	fuse_reply_open(req, fi);
+	ops_reply_open(fsd, req, n, fi);
 }
 
 /* Adds one entry at position pos; returns its size, or 0 when it does not
@@ -127,7 +129,7 @@ static void ops_readdir_common(fuse_req_t req, fuse_ino_t ino, size_t size,
 		pos += ent;
 	}
 out:
-	fuse_reply_buf(req, buf, pos);
+	ops_reply_buf(fsd, req, buf, pos);
 	free(buf);
 }
 

@@ -1,5 +1,6 @@
 /* ops_file.c - FUSE handlers for regular files: open (records the exec
- * flag and the caller), read (inline, host file, zeros), release. */
+ * flag and the caller), read (inline, host file, zeros, or what a rule
+ * rewrites it to), release. */
 #include "ops_int.h"
 
 #include <errno.h>
@@ -17,9 +18,12 @@ void fsd_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct tree_node *n = tree_get(fsd->tree, ino);
 	struct fsd_caller caller;
 	struct fsd_fh *fh = NULL;
+	struct hook_args a = HOOK_ARGS(FSD_OP_OPEN, n, NULL);
 	int rc, fd = -1;
 
-	rc = fsd_hook(fsd, req, FSD_OP_OPEN, n, NULL);
+	a.flags = fi->flags;
+	a.fi = fi;
+	rc = fsd_hook_ex(fsd, req, &a);
 	if (rc == FSD_HOOK_TAKEN)
 		return;
 	if (!rc && !n)
@@ -61,11 +65,68 @@ void fsd_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	if (!(n->flags & TREE_F_CONTENT_CHANGED))
 		fi->keep_cache = 1;
 	fi->noflush = 1; /* read-only: close needs no FLUSH round trip */
-	if (fuse_reply_open(req, fi) == -ENOENT) {
+	if (ops_reply_open(fsd, req, n, fi) == -ENOENT)
+		ops_open_undo(fsd, fi);
+}
+
+void ops_open_undo(struct fsd *fsd, struct fuse_file_info *fi)
+{
+	struct fsd_fh *fh = (struct fsd_fh *)(uintptr_t)fi->fh;
+
+	(void)fsd;
+	if (fh) {
 		if (fh->fd >= 0)
 			close(fh->fd);
 		free(fh);
 	}
+	fi->fh = 0;
+}
+
+/* Reads the span into memory (host fd or zeros) when it is not there. */
+static int read_span_mem(const struct content_span *sp, char **buf)
+{
+	ssize_t got;
+
+	*buf = NULL;
+	if (sp->mem || sp->len == 0)
+		return 0;
+	if (!(*buf = calloc(1, sp->len)))
+		return -ENOMEM;
+	if (sp->fd < 0)
+		return 0;
+	got = pread(sp->fd, *buf, sp->len, sp->off);
+	if (got < 0) {
+		free(*buf);
+		*buf = NULL;
+		return -EIO;
+	}
+	return 0;
+}
+
+/* The intercept part of read: a rule that fired for this read rewrites
+ * what the caller sees (scripted content, short read, corrupt bytes); the
+ * stored content is never changed. */
+static void read_rewritten(struct fsd *fsd, fuse_req_t req,
+			   const struct tree_node *n, const struct fsd_fh *fh,
+			   off_t off, size_t size)
+{
+	struct content_span sp;
+	char *stored = NULL, *out = NULL;
+	size_t out_len = 0;
+	int rc;
+
+	content_span(n, fh->fd, off, size, &sp);
+	rc = read_span_mem(&sp, &stored);
+	if (!rc)
+		rc =
+		    hook_read_build(fsd, req, n->size, sp.mem ? sp.mem : stored,
+				    sp.len, off, size, &out, &out_len);
+	if (rc)
+		ops_reply_err(fsd, req, rc);
+	else
+		ops_reply_buf(fsd, req, out, out_len);
+	free(stored);
+	free(out);
 }
 
 void fsd_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -75,9 +136,14 @@ void fsd_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	struct tree_node *n = tree_get(fsd->tree, ino);
 	struct fsd_fh *fh = (struct fsd_fh *)(uintptr_t)fi->fh;
 	struct content_span sp;
+	struct hook_args a = HOOK_ARGS(FSD_OP_READ, n, NULL);
 	int rc;
 
-	rc = fsd_hook(fsd, req, FSD_OP_READ, n, NULL);
+	a.fi = fi;
+	a.flags = fh ? fh->flags : 0;
+	a.off = (uint64_t)off;
+	a.len = size;
+	rc = fsd_hook_ex(fsd, req, &a);
 	if (rc == FSD_HOOK_TAKEN)
 		return;
 	if (!rc && (!n || !fh))
@@ -86,18 +152,22 @@ void fsd_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		ops_reply_err(fsd, req, rc);
 		return;
 	}
+	if (hook_read_rewrites(fsd, req)) {
+		read_rewritten(fsd, req, n, fh, off, size);
+		return;
+	}
 	content_span(n, fh->fd, off, size, &sp);
 	if (sp.len == 0) {
-		fuse_reply_buf(req, NULL, 0);
+		ops_reply_buf(fsd, req, NULL, 0);
 	} else if (sp.mem) {
-		fuse_reply_buf(req, sp.mem, sp.len);
+		ops_reply_buf(fsd, req, sp.mem, sp.len);
 	} else if (sp.fd >= 0) {
 		struct fuse_bufvec bv = FUSE_BUFVEC_INIT(sp.len);
 
 		bv.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
 		bv.buf[0].fd = sp.fd;
 		bv.buf[0].pos = sp.off;
-		fuse_reply_data(req, &bv, 0);
+		ops_reply_data(fsd, req, &bv);
 	} else {
 		char *zeros = calloc(1, sp.len);
 
@@ -105,7 +175,7 @@ void fsd_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			ops_reply_err(fsd, req, -ENOMEM);
 			return;
 		}
-		fuse_reply_buf(req, zeros, sp.len);
+		ops_reply_buf(fsd, req, zeros, sp.len);
 		free(zeros);
 	}
 }

@@ -4,6 +4,7 @@
 #define ESXMOCK_FSD_OPS_INT_H
 
 #include "fsd.h"
+#include "hook.h"
 
 static inline struct fsd *ops_fsd(fuse_req_t req)
 {
@@ -13,8 +14,11 @@ static inline struct fsd *ops_fsd(fuse_req_t req)
 /* Fills a fuse_entry_param for node n (attributes, per-node timeouts). */
 void ops_entry_of(const struct tree_node *n, struct fuse_entry_param *e);
 
-/* Replies err (a negative errno) and counts it. */
-void ops_reply_err(struct fsd *fsd, fuse_req_t req, int err);
+/* Replies go through the ops_reply_* wrappers of hook.h. */
+
+/* Frees the handle of an open whose reply was held by a rule and then
+ * refused by the kernel (the caller was interrupted meanwhile). */
+void ops_open_undo(struct fsd *fsd, struct fuse_file_info *fi);
 
 /* ops_attr.c */
 void fsd_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name);
