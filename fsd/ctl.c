@@ -13,6 +13,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -791,6 +792,7 @@ int ctl_new(struct event_base *base, struct rpc_server *rpc,
 {
 	struct ctl *ctl = calloc(1, sizeof(*ctl));
 	const char *spec = cfg->listen ? cfg->listen : CTL_DEFAULT_LISTEN;
+	struct sigaction sa;
 	char line[160];
 	int r = -ENOMEM;
 
@@ -798,6 +800,13 @@ int ctl_new(struct event_base *base, struct rpc_server *rpc,
 	if (!ctl) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
+	}
+	/* libevent writes with writev(): a client that reset its connection
+	 * must cost an EPIPE, not the daemon (a handler already installed
+	 * is kept) */
+	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL) {
+		sa.sa_handler = SIG_IGN;
+		sigaction(SIGPIPE, &sa, NULL);
 	}
 	ctl->base = base;
 	ctl->rpc = rpc;

@@ -52,7 +52,8 @@ int ctl_take_args(struct ctl_config *cfg, int *argc, char **argv, char *err,
 /* Usage lines of those options, for the daemon's --help. */
 void ctl_usage(FILE *f);
 
-/* Starts listening and/or dialing on base; announces the address
+/* Starts listening and/or dialing on base (and ignores SIGPIPE unless the
+ * process handles it already); announces the address
  * ("control: listening on HOST:PORT") and writes the control file. rpc is
  * borrowed and must outlive the ctl. On error returns a negative errno
  * with a message in err (naming the address). */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "esxmockctl_ctl.h"
 #include "mf_cli.h"
 
 struct ctl_cmd {
@@ -14,6 +15,10 @@ struct ctl_cmd {
 static const struct ctl_cmd ctl_cmds[] = {
     {"manifest", mf_cli_main,
      "import-listing, validate: work with manifest files"},
+    {"hello", esxmockctl_hello, "check the daemon's control channel"},
+    {"stats", esxmockctl_stats, "print the daemon's counters"},
+    {"files", esxmockctl_files, "get, stat, list: the tree the daemon serves"},
+    {"call", esxmockctl_call, "call any control method with JSON params"},
 };
 
 static void usage(FILE *f)

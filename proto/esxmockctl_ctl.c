@@ -1,0 +1,615 @@
+/* esxmockctl_ctl.c - the control-channel subcommands of esxmockctl (hello,
+ * stats, files, call), built on the client library.
+ * Owns their option parsing and human/JSON output; exit status 0 ok, 1 the
+ * server answered with an error, 2 usage, 3 connection or protocol error. */
+#include "esxmockctl_ctl.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "b64.h"
+#include "client.h"
+
+#define EXIT_RPC 1
+#define EXIT_USAGE 2
+#define EXIT_CONN 3
+
+/* Options every control subcommand takes. */
+struct cc_opts {
+	const char *connect;
+	const char *token;
+	bool json;
+	int timeout_ms;
+	/* subcommand-specific */
+	bool follow, nofollow, long_fmt, base64;
+	long long offset, length, limit;
+	const char *out;
+};
+
+static const char cc_common_help[] =
+    "  -c, --connect HOST:PORT  daemon's control address (default "
+    "$" CTLC_ENV_ADDRESS " or " CTLC_DEFAULT_ADDRESS ")\n"
+    "  -t, --token TOKEN        control token (default $" CTLC_ENV_TOKEN ")\n"
+    "  -j, --json               print the JSON result instead of text\n"
+    "      --timeout MS         per-request timeout (default 30000; 0: "
+    "none)\n"
+    "  -h, --help               this text\n"
+    "exit status: 0 ok, 1 the daemon answered with an error, 2 usage, "
+    "3 cannot talk to the daemon\n";
+
+enum {
+	OPT_TIMEOUT = 256,
+	OPT_OFFSET,
+	OPT_LENGTH,
+	OPT_LIMIT,
+	OPT_NOFOLLOW,
+};
+
+static const struct option cc_longopts[] = {
+    {"connect", required_argument, NULL, 'c'},
+    {"token", required_argument, NULL, 't'},
+    {"json", no_argument, NULL, 'j'},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"help", no_argument, NULL, 'h'},
+    {"follow", no_argument, NULL, 'L'},
+    {"no-follow", no_argument, NULL, OPT_NOFOLLOW},
+    {"long", no_argument, NULL, 'l'},
+    {"base64", no_argument, NULL, 'b'},
+    {"offset", required_argument, NULL, OPT_OFFSET},
+    {"length", required_argument, NULL, OPT_LENGTH},
+    {"limit", required_argument, NULL, OPT_LIMIT},
+    {"output", required_argument, NULL, 'o'},
+    {NULL, 0, NULL, 0},
+};
+
+static int cc_number(const char *what, const char *s, long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	if (errno || !*s || *end || *out < 0) {
+		fprintf(stderr, "esxmockctl: invalid %s '%s'\n", what, s);
+		return -1;
+	}
+	return 0;
+}
+
+/* Parses argv (argv[0]: the subcommand words before options). Returns the
+ * index of the first operand, -1 on a usage error, -2 after --help. */
+static int cc_parse(int argc, char **argv, struct cc_opts *o, const char *usage)
+{
+	long long n;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->connect = ctlc_default_address();
+	o->token = getenv(CTLC_ENV_TOKEN);
+	o->timeout_ms = 30000;
+	o->length = o->limit = -1;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "c:t:jhLlbo:", cc_longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->connect = optarg;
+			break;
+		case 't':
+			o->token = optarg;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case OPT_TIMEOUT:
+			if (cc_number("timeout", optarg, &n))
+				return -1;
+			o->timeout_ms = (int)n;
+			break;
+		case 'h':
+			printf("%s%s", usage, cc_common_help);
+			return -2;
+		case 'L':
+			o->follow = true;
+			break;
+		case OPT_NOFOLLOW:
+			o->nofollow = true;
+			break;
+		case 'l':
+			o->long_fmt = true;
+			break;
+		case 'b':
+			o->base64 = true;
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case OPT_OFFSET:
+			if (cc_number("offset", optarg, &o->offset))
+				return -1;
+			break;
+		case OPT_LENGTH:
+			if (cc_number("length", optarg, &o->length))
+				return -1;
+			break;
+		case OPT_LIMIT:
+			if (cc_number("limit", optarg, &o->limit))
+				return -1;
+			break;
+		default:
+			fprintf(stderr,
+				"esxmockctl: unknown or incomplete option "
+				"'%s'\n%s",
+				argv[optind - 1], usage);
+			return -1;
+		}
+	}
+	return optind;
+}
+
+/* Connects and says hello (with the token). Exit status on failure. */
+static int cc_open(const struct cc_opts *o, const char *cmd, struct ctlc **c,
+		   struct json_object **hello)
+{
+	struct ctlc_error err;
+
+	if (ctlc_connect(o->connect, o->timeout_ms, c, &err) < 0) {
+		fprintf(stderr, "esxmockctl: %s: %s\n", cmd, err.message);
+		return EXIT_CONN;
+	}
+	if (ctlc_hello(*c, o->token, hello, &err) < 0) {
+		fprintf(stderr, "esxmockctl: %s: hello: %s\n", cmd,
+			err.message);
+		ctlc_close(*c);
+		*c = NULL;
+		return err.code ? EXIT_RPC : EXIT_CONN;
+	}
+	return 0;
+}
+
+/* Reports a failed call; returns the exit status. */
+static int cc_report(const char *cmd, int r, const struct ctlc_error *err)
+{
+	if (r == -EREMOTEIO) {
+		if (err->errno_name[0])
+			fprintf(stderr, "esxmockctl: %s: %s (%s)\n", cmd,
+				err->message, err->errno_name);
+		else
+			fprintf(stderr, "esxmockctl: %s: %s (code %d)\n", cmd,
+				err->message, err->code);
+		return EXIT_RPC;
+	}
+	fprintf(stderr, "esxmockctl: %s: %s\n", cmd, err->message);
+	return EXIT_CONN;
+}
+
+static void cc_print_json(struct json_object *o, bool pretty)
+{
+	printf("%s\n", json_object_to_json_string_ext(
+			   o, (pretty ? JSON_C_TO_STRING_PRETTY |
+					    JSON_C_TO_STRING_SPACED
+				      : JSON_C_TO_STRING_PLAIN) |
+				  JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+static const char *cc_str(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, k, &v) || !v)
+		return "";
+	return json_object_get_string(v);
+}
+
+static long long cc_int(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, k, &v))
+		return 0;
+	return (long long)json_object_get_int64(v);
+}
+
+/* ---- hello, stats, call ----------------------------------------------------
+ */
+
+static const char hello_usage[] =
+    "usage: esxmockctl hello [options]\n"
+    "Connects, authenticates and prints the daemon's version and methods.\n";
+
+int esxmockctl_hello(int argc, char **argv)
+{
+	struct json_object *res = NULL, *m;
+	struct cc_opts o;
+	struct ctlc *c;
+	size_t i;
+	int r = cc_parse(argc, argv, &o, hello_usage);
+
+	if (r < 0)
+		return r == -2 ? 0 : EXIT_USAGE;
+	if (r < argc) {
+		fprintf(stderr, "esxmockctl: hello: unexpected '%s'\n%s",
+			argv[r], hello_usage);
+		return EXIT_USAGE;
+	}
+	if ((r = cc_open(&o, "hello", &c, &res)))
+		return r;
+	if (o.json) {
+		cc_print_json(res, false);
+	} else {
+		printf("%s %s, protocol %lld, auth %s\nmethods:",
+		       cc_str(res, "server"), cc_str(res, "version"),
+		       cc_int(res, "protocol"), cc_str(res, "auth"));
+		json_object_object_get_ex(res, "methods", &m);
+		for (i = 0; m && i < json_object_array_length(m); i++)
+			printf(" %s", json_object_get_string(
+					  json_object_array_get_idx(m, i)));
+		printf("\n");
+	}
+	json_object_put(res);
+	ctlc_close(c);
+	return 0;
+}
+
+/* Prints an object as "prefix.key: value" lines. */
+static void cc_print_flat(struct json_object *o, const char *prefix)
+{
+	char key[256];
+
+	json_object_object_foreach(o, k, v)
+	{
+		snprintf(key, sizeof(key), "%s%s%s", prefix, *prefix ? "." : "",
+			 k);
+		if (json_object_is_type(v, json_type_object))
+			cc_print_flat(v, key);
+		else
+			printf("%s: %s\n", key,
+			       v ? json_object_get_string(v) : "null");
+	}
+}
+
+static const char stats_usage[] =
+    "usage: esxmockctl stats [options]\n"
+    "Prints the daemon's counters: control channel, memory, operations.\n";
+
+int esxmockctl_stats(int argc, char **argv)
+{
+	struct json_object *res = NULL;
+	struct ctlc_error err;
+	struct cc_opts o;
+	struct ctlc *c;
+	int r = cc_parse(argc, argv, &o, stats_usage);
+
+	if (r < 0)
+		return r == -2 ? 0 : EXIT_USAGE;
+	if (r < argc) {
+		fprintf(stderr, "esxmockctl: stats: unexpected '%s'\n%s",
+			argv[r], stats_usage);
+		return EXIT_USAGE;
+	}
+	if ((r = cc_open(&o, "stats", &c, NULL)))
+		return r;
+	r = ctlc_call(c, "stats", NULL, &res, &err);
+	if (r < 0) {
+		r = cc_report("stats", r, &err);
+	} else {
+		if (o.json)
+			cc_print_json(res, false);
+		else
+			cc_print_flat(res, "");
+		json_object_put(res);
+	}
+	ctlc_close(c);
+	return r;
+}
+
+static const char call_usage[] =
+    "usage: esxmockctl call [options] METHOD [PARAMS-JSON]\n"
+    "Calls any method (see 'esxmockctl hello' for the list) and prints its\n"
+    "result as JSON (indented unless --json). Example:\n"
+    "  esxmockctl call files.stat '{\"path\":\"/etc/motd\"}'\n";
+
+int esxmockctl_call(int argc, char **argv)
+{
+	struct json_object *res = NULL;
+	struct ctlc_error err;
+	struct cc_opts o;
+	struct ctlc *c;
+	int r = cc_parse(argc, argv, &o, call_usage);
+	const char *method, *params;
+
+	if (r < 0)
+		return r == -2 ? 0 : EXIT_USAGE;
+	if (r >= argc || argc - r > 2) {
+		fprintf(stderr, "esxmockctl: call: %s\n%s",
+			r >= argc ? "missing METHOD" : "too many arguments",
+			call_usage);
+		return EXIT_USAGE;
+	}
+	method = argv[r];
+	params = r + 1 < argc ? argv[r + 1] : NULL;
+	if ((r = cc_open(&o, "call", &c, NULL)))
+		return r;
+	r = ctlc_call_json(c, method, params, &res, &err);
+	if (r == -EINVAL) {
+		fprintf(stderr, "esxmockctl: call: %s\n", err.message);
+		r = EXIT_USAGE;
+	} else if (r < 0) {
+		r = cc_report(method, r, &err);
+	} else {
+		cc_print_json(res, !o.json);
+		json_object_put(res);
+	}
+	ctlc_close(c);
+	return r;
+}
+
+/* ---- files --------------------------------------------------------------- */
+
+static const char files_usage[] =
+    "usage: esxmockctl files get [options] PATH   print a file's content\n"
+    "       esxmockctl files stat [options] PATH  print a path's "
+    "attributes\n"
+    "       esxmockctl files list [options] PATH  list a directory\n"
+    "The tree as the daemon serves it (manifest plus state).\n"
+    "  get:  --offset N, --length N (default: the whole file, fetched in\n"
+    "        parts), -o FILE (write there), -b/--base64 (print base64)\n"
+    "        symlinks are followed unless --no-follow\n"
+    "  stat: -L/--follow (describe the target of a symlink)\n"
+    "  list: -l/--long (ls -l style), --limit N, --offset N;\n"
+    "        a symlink to a directory is followed unless --no-follow\n";
+
+/* "-rwsr-xr-x" from a type name and an octal mode string. */
+static void cc_mode_str(const char *type, const char *mode, char out[11])
+{
+	unsigned long m = strtoul(mode, NULL, 8);
+	static const char rwx[] = "rwxrwxrwx";
+	int i;
+
+	out[0] = !strcmp(type, "dir")        ? 'd'
+		 : !strcmp(type, "symlink")  ? 'l'
+		 : !strcmp(type, "chardev")  ? 'c'
+		 : !strcmp(type, "blockdev") ? 'b'
+		 : !strcmp(type, "fifo")     ? 'p'
+		 : !strcmp(type, "socket")   ? 's'
+					     : '-';
+	for (i = 0; i < 9; i++)
+		out[1 + i] = m & (0400u >> i) ? rwx[i] : '-';
+	if (m & 04000)
+		out[3] = m & 0100 ? 's' : 'S';
+	if (m & 02000)
+		out[6] = m & 0010 ? 's' : 'S';
+	if (m & 01000)
+		out[9] = m & 0001 ? 't' : 'T';
+	out[10] = '\0';
+}
+
+static void cc_time_str(long long sec, char *buf, size_t n)
+{
+	time_t t = (time_t)sec;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+static int files_get(struct ctlc *c, const struct cc_opts *o, const char *path)
+{
+	long long off = o->offset, left = o->length;
+	struct json_object *p, *res = NULL;
+	struct ctlc_error err;
+	FILE *out = stdout;
+	const char *data;
+	bool eof = false;
+	size_t n, bad;
+	void *bytes;
+	int r = 0;
+
+	if (o->out && !(out = fopen(o->out, "wb"))) {
+		fprintf(stderr,
+			"esxmockctl: files get: cannot write '%s': %s\n",
+			o->out, strerror(errno));
+		return EXIT_USAGE;
+	}
+	while (!eof && left != 0) {
+		p = json_object_new_object();
+		json_object_object_add(p, "path", json_object_new_string(path));
+		json_object_object_add(p, "offset", json_object_new_int64(off));
+		json_object_object_add(
+		    p, "length",
+		    json_object_new_int64(left < 0 || left > 4194304 ? 4194304
+								     : left));
+		if (o->nofollow)
+			json_object_object_add(p, "follow",
+					       json_object_new_boolean(false));
+		if (o->base64)
+			json_object_object_add(
+			    p, "encoding", json_object_new_string("base64"));
+		r = ctlc_call(c, "files.get", p, &res, &err);
+		json_object_put(p);
+		if (r < 0) {
+			r = cc_report("files get", r, &err);
+			break;
+		}
+		if (o->json) {
+			cc_print_json(res, false);
+		} else {
+			data = cc_str(res, "data");
+			if (!o->base64 &&
+			    !strcmp(cc_str(res, "encoding"), "base64")) {
+				bytes =
+				    b64_decode(data, strlen(data), &n, &bad);
+				if (!bytes) {
+					fprintf(stderr,
+						"esxmockctl: files get: the "
+						"daemon sent invalid base64\n");
+					json_object_put(res);
+					r = EXIT_CONN;
+					break;
+				}
+				fwrite(bytes, 1, n, out);
+				free(bytes);
+			} else {
+				fwrite(data, 1, strlen(data), out);
+				if (o->base64)
+					fputc('\n', out);
+			}
+		}
+		n = (size_t)cc_int(res, "length");
+		eof = json_object_get_boolean(
+			  json_object_object_get(res, "eof")) ||
+		      n == 0;
+		off += (long long)n;
+		if (left > 0)
+			left -= (long long)n;
+		json_object_put(res);
+	}
+	if (out != stdout && fclose(out) && !r) {
+		fprintf(stderr, "esxmockctl: files get: writing '%s': %s\n",
+			o->out, strerror(errno));
+		r = EXIT_USAGE;
+	}
+	return r;
+}
+
+static void files_print_stat(struct json_object *r)
+{
+	char mode[11], when[32];
+	const char *type = cc_str(r, "type");
+
+	cc_mode_str(type, cc_str(r, "mode"), mode);
+	cc_time_str(cc_int(r, "mtime"), when, sizeof(when));
+	printf("path: %s\n", cc_str(r, "path"));
+	if (!strcmp(type, "symlink"))
+		printf("type: symlink -> %s\n", cc_str(r, "target"));
+	else
+		printf("type: %s\n", type);
+	printf("mode: %s (%s)\n", cc_str(r, "mode"), mode);
+	printf("owner: %s (%lld)\ngroup: %s (%lld)\n", cc_str(r, "user"),
+	       cc_int(r, "uid"), cc_str(r, "group"), cc_int(r, "gid"));
+	printf("size: %lld\n", cc_int(r, "size"));
+	if (json_object_object_get_ex(r, "rdev_major", NULL))
+		printf("device: %lld, %lld\n", cc_int(r, "rdev_major"),
+		       cc_int(r, "rdev_minor"));
+	printf("mtime: %s.%09lld UTC\n", when, cc_int(r, "mtime_nsec"));
+}
+
+static void files_print_entry(struct json_object *e, bool long_fmt)
+{
+	char mode[11], when[32], *raw = NULL;
+	const char *name = cc_str(e, "name"), *type = cc_str(e, "type");
+	size_t n, bad;
+
+	if (!*name && *cc_str(e, "name_base64")) {
+		raw = b64_decode(cc_str(e, "name_base64"),
+				 strlen(cc_str(e, "name_base64")), &n, &bad);
+		name = raw ? raw : "?";
+	}
+	if (!long_fmt) {
+		printf("%s\n", name);
+		free(raw);
+		return;
+	}
+	cc_mode_str(type, cc_str(e, "mode"), mode);
+	cc_time_str(cc_int(e, "mtime"), when, sizeof(when));
+	when[16] = '\0'; /* minutes, as ls */
+	printf("%s %-8s %-8s %10lld %s %s", mode, cc_str(e, "user"),
+	       cc_str(e, "group"), cc_int(e, "size"), when, name);
+	if (!strcmp(type, "symlink"))
+		printf(" -> %s", cc_str(e, "target"));
+	printf("\n");
+	free(raw);
+}
+
+int esxmockctl_files(int argc, char **argv)
+{
+	struct json_object *p, *res = NULL, *entries;
+	struct ctlc_error err;
+	struct cc_opts o;
+	const char *verb, *path;
+	struct ctlc *c;
+	size_t i;
+	int r;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		printf("%s%s", files_usage, cc_common_help);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	verb = argv[1];
+	if (strcmp(verb, "get") && strcmp(verb, "stat") &&
+	    strcmp(verb, "list")) {
+		fprintf(stderr, "esxmockctl: files: unknown command '%s'\n%s",
+			verb, files_usage);
+		return EXIT_USAGE;
+	}
+	r = cc_parse(argc - 1, argv + 1, &o, files_usage);
+	if (r < 0)
+		return r == -2 ? 0 : EXIT_USAGE;
+	if (r + 1 != argc - 1) {
+		fprintf(stderr, "esxmockctl: files %s: %s\n%s", verb,
+			r >= argc - 1 ? "missing PATH" : "too many arguments",
+			files_usage);
+		return EXIT_USAGE;
+	}
+	path = argv[1 + r];
+	if ((r = cc_open(&o, "files", &c, NULL)))
+		return r;
+	if (!strcmp(verb, "get")) {
+		r = files_get(c, &o, path);
+		ctlc_close(c);
+		return r;
+	}
+	p = json_object_new_object();
+	json_object_object_add(p, "path", json_object_new_string(path));
+	if (!strcmp(verb, "stat")) {
+		if (o.follow)
+			json_object_object_add(p, "follow",
+					       json_object_new_boolean(true));
+		r = ctlc_call(c, "files.stat", p, &res, &err);
+	} else {
+		if (o.nofollow)
+			json_object_object_add(p, "follow",
+					       json_object_new_boolean(false));
+		if (o.limit >= 0)
+			json_object_object_add(p, "limit",
+					       json_object_new_int64(o.limit));
+		if (o.offset)
+			json_object_object_add(p, "offset",
+					       json_object_new_int64(o.offset));
+		r = ctlc_call(c, "files.list", p, &res, &err);
+	}
+	json_object_put(p);
+	if (r < 0) {
+		r = cc_report(!strcmp(verb, "stat") ? "files stat"
+						    : "files list",
+			      r, &err);
+	} else if (o.json) {
+		cc_print_json(res, false);
+	} else if (!strcmp(verb, "stat")) {
+		files_print_stat(res);
+	} else {
+		entries = json_object_object_get(res, "entries");
+		for (i = 0; entries && i < json_object_array_length(entries);
+		     i++)
+			files_print_entry(json_object_array_get_idx(entries, i),
+					  o.long_fmt);
+		if (json_object_get_boolean(
+			json_object_object_get(res, "truncated")))
+			fprintf(stderr,
+				"esxmockctl: files list: %lld of %lld entries "
+				"shown (use --offset/--limit)\n",
+				(long long)json_object_array_length(entries),
+				cc_int(res, "total"));
+	}
+	json_object_put(res);
+	ctlc_close(c);
+	return r;
+}
