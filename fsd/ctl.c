@@ -68,7 +68,7 @@ struct ctl {
 	unsigned n_accepted;        /* live accepted connections */
 	unsigned max_clients, stall_ms, backoff_min, backoff_max;
 	bool verbose;
-	void (*log)(void *arg, const char *line);
+	void (*log)(void *arg, enum ctl_log_level level, const char *line);
 	void *log_arg;
 	char addr[80];      /* listener "HOST:PORT" */
 	char *control_file; /* owned copy, removed at ctl_free */
@@ -81,10 +81,12 @@ struct ctl {
 
 static const struct rpc_peer_ops ctl_peer_ops;
 
-static void ctl_logf(const struct ctl *ctl, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static void ctl_logf(const struct ctl *ctl, enum ctl_log_level lv,
+		     const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-static void ctl_logf(const struct ctl *ctl, const char *fmt, ...)
+static void ctl_logf(const struct ctl *ctl, enum ctl_log_level lv,
+		     const char *fmt, ...)
 {
 	char line[512];
 	va_list ap;
@@ -93,9 +95,10 @@ static void ctl_logf(const struct ctl *ctl, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	if (ctl->log)
-		ctl->log(ctl->log_arg, line);
+		ctl->log(ctl->log_arg, lv, line);
 	else
-		fprintf(stderr, "%s\n", line);
+		fprintf(stderr, "%s%s\n", lv == CTL_LOG_WARN ? "warning: " : "",
+			line);
 }
 
 /* ---- addresses ---------------------------------------------------------- */
@@ -183,7 +186,8 @@ static void ctl_conn_kill(struct ctl_conn *c, bool dropped, const char *why)
 	if (c->state == CTL_DEAD)
 		return;
 	if (c->ctl->verbose || dropped)
-		ctl_logf(ctl, "control: %s client %s: %s",
+		ctl_logf(ctl, dropped ? CTL_LOG_WARN : CTL_LOG_INFO,
+			 "control: %s client %s: %s",
 			 dropped ? "dropped" : "closed", c->name, why);
 	if (dropped)
 		ctl->stats->clients_dropped++;
@@ -242,8 +246,8 @@ static void ctl_conn_too_long(struct ctl_conn *c)
 		 CTL_LINE_MAX);
 	rpc_session_send_error(c->sess, RPC_ERR_LINE_TOO_LONG, msg);
 	c->ctl->stats->clients_dropped++;
-	ctl_logf(c->ctl, "control: dropped client %s: request line too long",
-		 c->name);
+	ctl_logf(c->ctl, CTL_LOG_WARN,
+		 "control: dropped client %s: request line too long", c->name);
 	c->state = CTL_FLUSH;
 }
 
@@ -370,7 +374,8 @@ static void ctl_conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		c->connected = true;
 		c->ctl->stats->clients++;
 		c->ctl->stats->clients_total++;
-		ctl_logf(c->ctl, "control: connected to %s", c->name);
+		ctl_logf(c->ctl, CTL_LOG_INFO, "control: connected to %s",
+			 c->name);
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT) {
@@ -382,8 +387,8 @@ static void ctl_conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 	if (what & BEV_EVENT_ERROR) {
 		if (c->dialed && !c->connected)
-			ctl_logf(c->ctl, "control: cannot connect to %s: %s",
-				 c->name,
+			ctl_logf(c->ctl, CTL_LOG_WARN,
+				 "control: cannot connect to %s: %s", c->name,
 				 evutil_socket_error_to_string(
 				     EVUTIL_SOCKET_ERROR()));
 		ctl_conn_kill(c, false, "connection error");
@@ -551,7 +556,8 @@ static void ctl_accept_cb(struct evconnlistener *lst, evutil_socket_t fd,
 	ctl->stats->clients++;
 	ctl->stats->clients_total++;
 	if (ctl->verbose)
-		ctl_logf(ctl, "control: client %s connected", name);
+		ctl_logf(ctl, CTL_LOG_INFO, "control: client %s connected",
+			 name);
 }
 
 static void ctl_accept_resume_cb(evutil_socket_t fd, short what, void *arg)
@@ -574,7 +580,8 @@ static void ctl_accept_error_cb(struct evconnlistener *lst, void *arg)
 
 	/* EMFILE/ENFILE/ENOBUFS: stop accepting for a moment rather than
 	 * spinning on a readable listening socket */
-	ctl_logf(ctl, "control: accept failed: %s (pausing %d ms)",
+	ctl_logf(ctl, CTL_LOG_WARN,
+		 "control: accept failed: %s (pausing %d ms)",
 		 evutil_socket_error_to_string(e), CTL_ACCEPT_PAUSE_MS);
 	evconnlistener_disable(lst);
 	evtimer_add(ctl->accept_timer, &tv);
@@ -634,8 +641,8 @@ static int ctl_listen(struct ctl *ctl, const char *spec, bool fallback,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
 	    511, (struct sockaddr *)&ss, sslen);
 	if (!ctl->lst && fallback && errno == EADDRINUSE) {
-		ctl_logf(ctl,
-			 "control: warning: default address '%s' is in use, "
+		ctl_logf(ctl, CTL_LOG_WARN,
+			 "control: default address '%s' is in use, "
 			 "listening on a free port instead",
 			 spec);
 		if (ss.ss_family == AF_INET6)
@@ -673,7 +680,7 @@ static void ctl_dial_now(struct ctl *ctl)
 	int sslen;
 
 	if (ctl_resolve(ctl->dial_target, &ss, &sslen, err, sizeof(err)) < 0) {
-		ctl_logf(ctl, "control: %s", err);
+		ctl_logf(ctl, CTL_LOG_WARN, "control: %s", err);
 		ctl_dial_schedule(ctl);
 		return;
 	}
@@ -710,7 +717,8 @@ static void ctl_dial_schedule(struct ctl *ctl)
 	ctl->dial_backoff =
 	    ms >= ctl->backoff_max / 2 ? ctl->backoff_max : ms * 2;
 	if (ctl->verbose)
-		ctl_logf(ctl, "control: reconnecting to %s in %u ms",
+		ctl_logf(ctl, CTL_LOG_INFO,
+			 "control: reconnecting to %s in %u ms",
 			 ctl->dial_target, ms);
 	evtimer_add(ctl->dial_timer, &tv);
 }
@@ -841,7 +849,7 @@ int ctl_new(struct event_base *base, struct rpc_server *rpc,
 			goto fail;
 		snprintf(line, sizeof(line), "control: listening on %s",
 			 ctl->addr);
-		ctl_logf(ctl, "%s", line);
+		ctl_logf(ctl, CTL_LOG_INFO, "%s", line);
 		if (cfg->control_file) {
 			r = ctl_write_control_file(cfg->control_file, ctl->addr,
 						   err, errlen);

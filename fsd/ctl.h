@@ -18,6 +18,11 @@ struct event_base;
 struct rpc_server;
 struct ctl;
 
+enum ctl_log_level {
+	CTL_LOG_INFO,
+	CTL_LOG_WARN, /* a client dropped, accept or dial-out failing */
+};
+
 struct ctl_config {
 	/* "HOST:PORT" to listen on (port 0: any free port), "none" for no
 	 * listener. NULL means CTL_DEFAULT_LISTEN; if that port is taken the
@@ -32,9 +37,9 @@ struct ctl_config {
 	unsigned backoff_min_ms;  /* 0: CTL_BACKOFF_MIN_MS */
 	unsigned backoff_max_ms;  /* 0: CTL_BACKOFF_MAX_MS */
 	bool verbose;             /* log each connection and drop */
-	/* Diagnostic lines ("control: listening on HOST:PORT", warnings)
-	 * go to log(log_arg, line) when set, else to stderr. */
-	void (*log)(void *log_arg, const char *line);
+	/* Diagnostic lines ("control: listening on HOST:PORT", drops) go to
+	 * log(log_arg, level, line) when set, else to stderr. */
+	void (*log)(void *log_arg, enum ctl_log_level level, const char *line);
 	void *log_arg;
 };
 

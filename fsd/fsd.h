@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "ctl.h"
 #include "limits.h"
 #include "log.h"
 #include "tree.h"
@@ -98,9 +99,10 @@ struct fsd {
 	struct timespec start_time;
 	struct fsd_stats stats;
 	struct hook *hook; /* rules and access log (hook.h), or NULL */
-	/* CONTROL CHANNEL (helper "ctl"): its state goes here, e.g.
-	 * struct ctl *ctl; created on fsd->base in main.c (see the marked
-	 * place there) and freed before the event base. */
+	/* control channel (rpc_host.c): options, server, transport */
+	struct ctl_config ctl_cfg;
+	struct rpc_server *rpc;
+	struct ctl *ctl;
 };
 
 /* An open regular file (fi->fh). */

@@ -41,6 +41,7 @@
 #include "hook.h"
 #include "manifest.h"
 #include "mnt.h"
+#include "rpc_host.h"
 
 #ifndef ESXMOCK_VERSION
 #define ESXMOCK_VERSION "0"
@@ -80,6 +81,7 @@ static void usage(FILE *out)
 		"  -V, --version           print the version\n",
 		ESXMOCK_SHADOW_DIR);
 	hook_usage(out);
+	fsd_ctl_usage(out);
 }
 
 static char *abs_dir(const struct fsd_log *lg, const char *what,
@@ -313,6 +315,10 @@ int main(int argc, char **argv)
 		fsd.exit_status = 2;
 		goto out_cfg;
 	}
+	if (fsd_ctl_args(&fsd, &argc, argv)) {
+		fsd.exit_status = 2;
+		goto out_cfg;
+	}
 	rc = parse_args(&fsd, argc, argv);
 	if (rc) {
 		fsd.exit_status = rc > 0 ? 0 : 2;
@@ -365,15 +371,14 @@ int main(int argc, char **argv)
 		goto out_unmount;
 	}
 
-	/* CONTROL CHANNEL (helper "ctl"): create the control server here, on
-	 * fsd.base (e.g. rc = ctl_start(&fsd);), with its own error message
-	 * and a `goto out_ctl` ladder step before out_unmount. */
+	if (fsd_ctl_start(&fsd)) /* control channel (rpc_host.c) */
+		goto out_unmount;
 
 	fsd.exit_status = 0; /* from here on, only a loop failure is one */
 	if (fsd_loop_run(&fsd))
 		fsd.exit_status = 1;
 
-	/* CONTROL CHANNEL: stop and free the control server here (out_ctl). */
+	fsd_ctl_stop(&fsd);
 out_unmount:
 	if (fsd.mounted)
 		fuse_session_unmount(fsd.se);

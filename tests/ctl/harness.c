@@ -18,7 +18,7 @@
 #include <event2/event.h>
 #include <event2/util.h>
 
-static void harness_log(void *arg, const char *line)
+static void harness_log(void *arg, enum ctl_log_level lv, const char *line)
 {
 	struct harness *h = arg;
 	size_t n = strlen(line);
@@ -32,7 +32,8 @@ static void harness_log(void *arg, const char *line)
 	}
 	pthread_mutex_unlock(&h->log_lock);
 	if (getenv("HARNESS_VERBOSE"))
-		fprintf(stderr, "server: %s\n", line);
+		fprintf(stderr, "server: %s%s\n",
+			lv == CTL_LOG_WARN ? "warning: " : "", line);
 }
 
 static void harness_stop_cb(evutil_socket_t fd, short what, void *arg)
@@ -98,7 +99,7 @@ int harness_start(struct harness *h, const struct ctl_config *cfg)
 		char line[300];
 
 		snprintf(line, sizeof(line), "error: %s", err);
-		harness_log(h, line);
+		harness_log(h, CTL_LOG_WARN, line);
 		goto fail;
 	}
 	if (!c.listen || strcmp(c.listen, "none"))
