@@ -254,6 +254,20 @@ static int rpc_files_stat(struct rpc_req *req, struct json_object *params,
 	return 0;
 }
 
+/* "auto" sends text only when it reads as text: no control characters but
+ * TAB, LF and CR (a binary that happens to be UTF-8 goes as base64, and
+ * JSON escapes never blow a reply up sixfold). */
+static bool rpc_files_plain(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x20 && p[i] != '\t' &&
+		    p[i] != '\n' && p[i] != '\r')
+			return false;
+	return true;
+}
+
 /* files.get {path, encoding="auto", offset=0, length, follow=true} */
 static int rpc_files_get(struct rpc_req *req, struct json_object *params,
 			 struct json_object **result)
@@ -322,7 +336,7 @@ static int rpc_files_get(struct rpc_req *req, struct json_object *params,
 		got += n;
 	}
 	text = strcmp(enc, "base64") && rpc_utf8_check(buf, got) == got &&
-	       !memchr(buf ? buf : "", '\0', got);
+	       (!strcmp(enc, "text") || rpc_files_plain(buf, got));
 	if (!strcmp(enc, "text") && !text) {
 		free(buf);
 		return rpc_fail(req, -EILSEQ, real);

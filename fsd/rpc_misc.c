@@ -108,6 +108,7 @@ static int rpc_misc_stats(struct rpc_req *req, struct json_object *params,
 	struct json_object *r, *ctl, *mem, *daemon;
 	uint64_t rss = 0, vm = 0;
 	size_t n = 0, i;
+	char up[32];
 
 	(void)params;
 	r = json_object_new_object();
@@ -121,8 +122,10 @@ static int rpc_misc_stats(struct rpc_req *req, struct json_object *params,
 		json_object_put(daemon);
 		return -ENOMEM;
 	}
-	json_object_object_add(r, "uptime_s",
-			       json_object_new_double(rpc_server_uptime(srv)));
+	snprintf(up, sizeof(up), "%.3f", rpc_server_uptime(srv));
+	json_object_object_add(
+	    r, "uptime_s",
+	    json_object_new_double_s(rpc_server_uptime(srv), up));
 	rpc_misc_add_u64(ctl, "clients", st->clients);
 	rpc_misc_add_u64(ctl, "clients_total", st->clients_total);
 	rpc_misc_add_u64(ctl, "clients_dropped", st->clients_dropped);

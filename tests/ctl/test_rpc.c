@@ -590,17 +590,30 @@ static void test_rpc_reply_too_large(void **state)
 	struct fix *f = *state;
 	struct json_object *o;
 
-	o = call(f, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"files.get\","
-		    "\"params\":{\"path\":\"/etc/ctrl\"}}");
+	o = call(f,
+		 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"files.get\","
+		 "\"params\":{\"path\":\"/etc/ctrl\",\"encoding\":\"text\"}}");
 	assert_int_equal(err_code(o), RPC_ERR_REPLY_TOO_LARGE);
 	assert_int_equal(json_object_get_int(get(o, "error.data.limit")),
 			 CTL_REPLY_MAX);
 	json_object_put(o);
+	/* auto: control characters are not text, base64 fits */
 	o = call(f, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"files.get\","
-		    "\"params\":{\"path\":\"/etc/ctrl\",\"encoding\":"
-		    "\"base64\"}}");
+		    "\"params\":{\"path\":\"/etc/ctrl\"}}");
 	assert_int_equal(json_object_get_int(get(o, "result.length")),
 			 2 * 1024 * 1024);
+	assert_string_equal(str(o, "result.encoding"), "base64");
+	json_object_put(o);
+	/* explicit text carries any UTF-8, NUL included */
+	o = call(f,
+		 "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"files.get\","
+		 "\"params\":{\"path\":\"/etc/zero\",\"encoding\":\"text\"}}");
+	assert_string_equal(str(o, "result.encoding"), "text");
+	assert_int_equal(json_object_get_string_len(get(o, "result.data")), 3);
+	json_object_put(o);
+	o = call(f, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"files.get\","
+		    "\"params\":{\"path\":\"/etc/zero\"}}");
+	assert_string_equal(str(o, "result.data"), "YQBi");
 	json_object_put(o);
 }
 
