@@ -14,3 +14,18 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 cd "$bdir"
 ctest --output-on-failure -j "$(nproc)" "$@"
+
+# Short libFuzzer runs (ctest label "fuzz"): a clang build of the fuzz_*
+# targets only; the long runs are documented with each target.
+if command -v clang >/dev/null 2>&1; then
+	fdir=${ESXMOCK_FUZZ_BUILD:-$top/build-fuzz}
+	cmake -S "$top" -B "$fdir" -G Ninja -DCMAKE_C_COMPILER=clang \
+		-DCMAKE_BUILD_TYPE=Debug -DESXMOCK_FUZZ=ON >/dev/null
+	targets=$(ninja -C "$fdir" -t targets all |
+		sed -n 's/^\(fuzz_[A-Za-z0-9_]*\): phony$/\1/p' | sort -u)
+	if [ -n "$targets" ]; then
+		# shellcheck disable=SC2086
+		cmake --build "$fdir" -j "$(nproc)" --target $targets
+		(cd "$fdir" && ctest -L fuzz --output-on-failure)
+	fi
+fi
