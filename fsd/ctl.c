@@ -1,5 +1,6 @@
-/* ctl.c - control channel transport: listener, dial-out with back-off,
- * newline framing, output caps, deferred close. Owns struct ctl/ctl_conn.
+/* ctl.c - control channel transport: connections (newline framing, output
+ * caps, lingering and deferred close) and the ctl's life. Owns struct ctl
+ * and struct ctl_conn; the sockets themselves are set up in ctl_net.c.
  *
  * Memory per connection is bounded: input by the read high watermark
  * (CTL_LINE_MAX plus the newline), output by pausing request processing
@@ -27,66 +28,15 @@
 #include <event2/util.h>
 #include <utlist.h>
 
+#include "ctl_int.h"
 #include "limits_ctl.h"
 #include "rpc.h"
 #include "rpc_codes.h"
 
-enum ctl_conn_state {
-	CTL_OPEN,  /* reading and answering */
-	CTL_FLUSH, /* no more requests: input discarded; once the output is
-		      written, shut down our side and linger until the
-		      peer closes (so the last line is not lost to a RST) */
-	CTL_DEAD,  /* closed: freed by the reaper */
-};
-
-struct ctl_conn {
-	struct ctl *ctl;
-	struct bufferevent *bev;
-	struct rpc_session *sess;
-	struct event *resume_ev; /* re-runs ctl_conn_process from the loop */
-	enum ctl_conn_state state;
-	bool dialed;     /* made by the dial-out, not accepted */
-	bool paused_out; /* output over CTL_OUT_PAUSE: requests wait */
-	bool eof;        /* the peer sent its last byte */
-	bool connected;  /* dial-out: connect() completed */
-	bool lingering;  /* FLUSH done: our side shut down */
-	struct evbuffer_cb_entry *out_cb; /* output accounting */
-	size_t scanned; /* input bytes already searched for a newline */
-	char name[64];  /* peer address, for messages */
-	struct ctl_conn *prev, *next;
-};
-
-struct ctl {
-	struct event_base *base;
-	struct rpc_server *rpc;
-	struct rpc_stats *stats;
-	struct evconnlistener *lst;
-	struct event *accept_timer; /* re-enables the listener after EMFILE */
-	struct event *reaper;       /* frees CTL_DEAD connections */
-	struct ctl_conn *conns;     /* live connections */
-	struct ctl_conn *dead;      /* closed, awaiting the reaper */
-	unsigned n_accepted;        /* live accepted connections */
-	unsigned max_clients, stall_ms, backoff_min, backoff_max;
-	bool verbose;
-	void (*log)(void *arg, enum ctl_log_level level, const char *line);
-	void *log_arg;
-	char addr[80];      /* listener "HOST:PORT" */
-	char *control_file; /* owned copy, removed at ctl_free */
-	/* dial-out */
-	char *dial_target;
-	struct event *dial_timer;
-	unsigned dial_backoff;
-	struct ctl_conn *dial_conn;
-};
-
 static const struct rpc_peer_ops ctl_peer_ops;
 
-static void ctl_logf(const struct ctl *ctl, enum ctl_log_level lv,
-		     const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void ctl_logf(const struct ctl *ctl, enum ctl_log_level lv,
-		     const char *fmt, ...)
+void ctl_logf(const struct ctl *ctl, enum ctl_log_level lv, const char *fmt,
+	      ...)
 {
 	char line[512];
 	va_list ap;
@@ -101,85 +51,11 @@ static void ctl_logf(const struct ctl *ctl, enum ctl_log_level lv,
 			line);
 }
 
-/* ---- addresses ---------------------------------------------------------- */
-
-/* "HOST:PORT" / "[V6]:PORT" -> sockaddr. Numeric addresses first; names go
- * through getaddrinfo (blocking: at startup, or per dial-out attempt). */
-static int ctl_resolve(const char *hostport, struct sockaddr_storage *ss,
-		       int *sslen, char *err, size_t errlen)
-{
-	char host[256], *colon;
-	struct addrinfo hints, *ai = NULL;
-	const char *port;
-	size_t hlen;
-	int r;
-
-	*sslen = (int)sizeof(*ss);
-	memset(ss, 0, sizeof(*ss));
-	if (evutil_parse_sockaddr_port(hostport, (struct sockaddr *)ss,
-				       sslen) == 0)
-		return 0;
-	colon = strrchr(hostport, ':');
-	if (!colon || colon == hostport || !colon[1]) {
-		snprintf(err, errlen,
-			 "invalid address '%s': expected HOST:PORT", hostport);
-		return -EINVAL;
-	}
-	hlen = (size_t)(colon - hostport);
-	if (hlen >= sizeof(host)) {
-		snprintf(err, errlen, "invalid address '%s': host too long",
-			 hostport);
-		return -EINVAL;
-	}
-	memcpy(host, hostport, hlen);
-	host[hlen] = '\0';
-	port = colon + 1;
-	if (strspn(port, "0123456789") != strlen(port) || atoi(port) > 65535) {
-		snprintf(err, errlen, "invalid port '%s' in '%s'", port,
-			 hostport);
-		return -EINVAL;
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	r = getaddrinfo(host, port, &hints, &ai);
-	if (r || !ai) {
-		snprintf(err, errlen, "cannot resolve '%s': %s", host,
-			 gai_strerror(r));
-		return -EHOSTUNREACH;
-	}
-	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
-	*sslen = (int)ai->ai_addrlen;
-	freeaddrinfo(ai);
-	return 0;
-}
-
-static void ctl_format_addr(const struct sockaddr *sa, char *buf, size_t n)
-{
-	char ip[INET6_ADDRSTRLEN] = "?";
-
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const void *)sa;
-
-		evutil_inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof(ip));
-		snprintf(buf, n, "[%s]:%u", ip, ntohs(s6->sin6_port));
-	} else if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *s4 = (const void *)sa;
-
-		evutil_inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof(ip));
-		snprintf(buf, n, "%s:%u", ip, ntohs(s4->sin_port));
-	} else {
-		snprintf(buf, n, "?");
-	}
-}
-
 /* ---- connections ----------------------------------------------------------
  */
 
-static void ctl_dial_schedule(struct ctl *ctl);
-
 /* The one way a connection ends: stop its I/O now, free it later. */
-static void ctl_conn_kill(struct ctl_conn *c, bool dropped, const char *why)
+void ctl_conn_kill(struct ctl_conn *c, bool dropped, const char *why)
 {
 	struct ctl *ctl = c->ctl;
 
@@ -416,8 +292,8 @@ static void ctl_out_cb(struct evbuffer *buf, const struct evbuffer_cb_info *i,
 		st->out_queued_peak = st->out_queued;
 }
 
-static struct ctl_conn *ctl_conn_new(struct ctl *ctl, evutil_socket_t fd,
-				     bool dialed, const char *name)
+struct ctl_conn *ctl_conn_new(struct ctl *ctl, evutil_socket_t fd, bool dialed,
+			      const char *name)
 {
 	struct ctl_conn *c = calloc(1, sizeof(*c));
 	struct timeval stall = {
@@ -500,299 +376,8 @@ static const struct rpc_peer_ops ctl_peer_ops = {
     .close = ctl_peer_close,
 };
 
-/* ---- listener ---------------------------------------------------------- */
-
-static void ctl_nodelay(evutil_socket_t fd)
-{
-	int one = 1;
-
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-}
-
-static void ctl_refuse(struct ctl *ctl, evutil_socket_t fd)
-{
-	char line[256];
-	size_t len;
-	ssize_t w;
-
-	ctl->stats->clients_refused++;
-	snprintf(line, sizeof(line), "too many clients (limit %u)",
-		 ctl->max_clients);
-	if (rpc_error_line(RPC_ERR_TOO_MANY_CLIENTS, line, line,
-			   sizeof(line) - 1) == 0) {
-		len = strlen(line);
-		line[len++] = '\n';
-		/* a fresh socket's buffer takes this short line at once */
-		w = send(fd, line, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		(void)w;
-	}
-	/* best effort against a RST eating the line: FIN first, and drop
-	 * what the client already sent */
-	shutdown(fd, SHUT_WR);
-	while (recv(fd, line, sizeof(line), MSG_DONTWAIT) > 0)
-		;
-	evutil_closesocket(fd);
-}
-
-static void ctl_accept_cb(struct evconnlistener *lst, evutil_socket_t fd,
-			  struct sockaddr *sa, int salen, void *arg)
-{
-	struct ctl *ctl = arg;
-	struct ctl_conn *c;
-	char name[64];
-
-	(void)lst;
-	(void)salen;
-	if (ctl->n_accepted >= ctl->max_clients) {
-		ctl_refuse(ctl, fd);
-		return;
-	}
-	ctl_nodelay(fd);
-	ctl_format_addr(sa, name, sizeof(name));
-	c = ctl_conn_new(ctl, fd, false, name);
-	if (!c)
-		return;
-	ctl->n_accepted++;
-	ctl->stats->clients++;
-	ctl->stats->clients_total++;
-	if (ctl->verbose)
-		ctl_logf(ctl, CTL_LOG_INFO, "control: client %s connected",
-			 name);
-}
-
-static void ctl_accept_resume_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct ctl *ctl = arg;
-
-	(void)fd;
-	(void)what;
-	evconnlistener_enable(ctl->lst);
-}
-
-static void ctl_accept_error_cb(struct evconnlistener *lst, void *arg)
-{
-	struct ctl *ctl = arg;
-	int e = EVUTIL_SOCKET_ERROR();
-	struct timeval tv = {
-	    .tv_sec = CTL_ACCEPT_PAUSE_MS / 1000,
-	    .tv_usec = (CTL_ACCEPT_PAUSE_MS % 1000) * 1000,
-	};
-
-	/* EMFILE/ENFILE/ENOBUFS: stop accepting for a moment rather than
-	 * spinning on a readable listening socket */
-	ctl_logf(ctl, CTL_LOG_WARN,
-		 "control: accept failed: %s (pausing %d ms)",
-		 evutil_socket_error_to_string(e), CTL_ACCEPT_PAUSE_MS);
-	evconnlistener_disable(lst);
-	evtimer_add(ctl->accept_timer, &tv);
-}
-
-static int ctl_write_control_file(const char *path, const char *addr, char *err,
-				  size_t errlen)
-{
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 32);
-	int fd, r = 0;
-	FILE *f;
-
-	if (!tmp)
-		return -ENOMEM;
-	snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		r = -errno;
-		if (fd >= 0)
-			close(fd);
-		snprintf(err, errlen, "cannot write control file '%s': %s", tmp,
-			 strerror(-r));
-		free(tmp);
-		return r;
-	}
-	fprintf(f, "%s\n", addr);
-	if (fflush(f) || fsync(fd) || fclose(f)) {
-		r = -errno;
-		snprintf(err, errlen, "cannot write control file '%s': %s", tmp,
-			 strerror(-r));
-		unlink(tmp);
-		free(tmp);
-		return r;
-	}
-	if (rename(tmp, path)) {
-		r = -errno;
-		snprintf(err, errlen, "cannot rename '%s' to '%s': %s", tmp,
-			 path, strerror(-r));
-		unlink(tmp);
-	}
-	free(tmp);
-	return r;
-}
-
-static int ctl_listen(struct ctl *ctl, const char *spec, bool fallback,
-		      char *err, size_t errlen)
-{
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	int sslen, r;
-
-	if ((r = ctl_resolve(spec, &ss, &sslen, err, errlen)) < 0)
-		return r;
-	ctl->lst = evconnlistener_new_bind(
-	    ctl->base, ctl_accept_cb, ctl,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
-	    511, (struct sockaddr *)&ss, sslen);
-	if (!ctl->lst && fallback && errno == EADDRINUSE) {
-		ctl_logf(ctl, CTL_LOG_WARN,
-			 "control: default address '%s' is in use, "
-			 "listening on a free port instead",
-			 spec);
-		if (ss.ss_family == AF_INET6)
-			((struct sockaddr_in6 *)&ss)->sin6_port = 0;
-		else
-			((struct sockaddr_in *)&ss)->sin_port = 0;
-		ctl->lst = evconnlistener_new_bind(
-		    ctl->base, ctl_accept_cb, ctl,
-		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
-			LEV_OPT_CLOSE_ON_EXEC,
-		    511, (struct sockaddr *)&ss, sslen);
-	}
-	if (!ctl->lst) {
-		r = -errno;
-		snprintf(err, errlen, "cannot listen on '%s': %s", spec,
-			 strerror(errno));
-		return r ? r : -EIO;
-	}
-	evconnlistener_set_error_cb(ctl->lst, ctl_accept_error_cb);
-	sl = sizeof(ss);
-	if (getsockname(evconnlistener_get_fd(ctl->lst), (struct sockaddr *)&ss,
-			&sl) == 0)
-		ctl_format_addr((struct sockaddr *)&ss, ctl->addr,
-				sizeof(ctl->addr));
-	return 0;
-}
-
-/* ---- dial-out ------------------------------------------------------------ */
-
-static void ctl_dial_now(struct ctl *ctl)
-{
-	struct sockaddr_storage ss;
-	struct ctl_conn *c;
-	char err[256];
-	int sslen;
-
-	if (ctl_resolve(ctl->dial_target, &ss, &sslen, err, sizeof(err)) < 0) {
-		ctl_logf(ctl, CTL_LOG_WARN, "control: %s", err);
-		ctl_dial_schedule(ctl);
-		return;
-	}
-	c = ctl_conn_new(ctl, -1, true, ctl->dial_target);
-	if (!c) {
-		ctl_dial_schedule(ctl);
-		return;
-	}
-	ctl->dial_conn = c;
-	if (bufferevent_socket_connect(c->bev, (struct sockaddr *)&ss, sslen)) {
-		/* an immediate failure: the event callback is not called */
-		ctl_conn_kill(c, false, "connect failed");
-		return;
-	}
-	ctl_nodelay(bufferevent_getfd(c->bev));
-}
-
-static void ctl_dial_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	ctl_dial_now(arg);
-}
-
-/* Next attempt after the current back-off, which then doubles. */
-static void ctl_dial_schedule(struct ctl *ctl)
-{
-	unsigned ms = ctl->dial_backoff;
-	struct timeval tv = {.tv_sec = ms / 1000,
-			     .tv_usec = (ms % 1000) * 1000};
-
-	if (!ctl->dial_timer)
-		return; /* shutting down */
-	ctl->dial_backoff =
-	    ms >= ctl->backoff_max / 2 ? ctl->backoff_max : ms * 2;
-	if (ctl->verbose)
-		ctl_logf(ctl, CTL_LOG_INFO,
-			 "control: reconnecting to %s in %u ms",
-			 ctl->dial_target, ms);
-	evtimer_add(ctl->dial_timer, &tv);
-}
-
 /* ---- lifecycle ------------------------------------------------------------
  */
-
-void ctl_config_init(struct ctl_config *cfg)
-{
-	const char *t = getenv(CTL_ENV_TOKEN);
-
-	memset(cfg, 0, sizeof(*cfg));
-	if (t && *t)
-		cfg->token = t;
-}
-
-static const struct ctl_opt {
-	const char *name;
-	size_t off;
-	const char *help;
-} ctl_opts[] = {
-    {"--control", offsetof(struct ctl_config, listen),
-     "ADDR:PORT|none  control channel listener (default " CTL_DEFAULT_LISTEN
-     "; port 0: any free port)"},
-    {"--control-file", offsetof(struct ctl_config, control_file),
-     "PATH       write the listener's HOST:PORT there"},
-    {"--control-token", offsetof(struct ctl_config, token),
-     "TOKEN     require hello {token} first (or " CTL_ENV_TOKEN ")"},
-    {"--control-connect", offsetof(struct ctl_config, connect),
-     "HOST:PORT  also dial out to a controller, reconnecting"},
-};
-
-int ctl_take_args(struct ctl_config *cfg, int *argc, char **argv, char *err,
-		  size_t errlen)
-{
-	int i, o = 0, n = *argc;
-	size_t k, nl;
-
-	for (i = 0; i < n; i++) {
-		const char *a = argv[i], *val = NULL;
-
-		for (k = 0; k < sizeof(ctl_opts) / sizeof(ctl_opts[0]); k++) {
-			nl = strlen(ctl_opts[k].name);
-			if (strncmp(a, ctl_opts[k].name, nl))
-				continue;
-			if (a[nl] == '=')
-				val = a + nl + 1;
-			else if (a[nl] == '\0' && i + 1 < n)
-				val = argv[++i];
-			else if (a[nl] == '\0') {
-				snprintf(err, errlen,
-					 "option '%s' needs a value", a);
-				return -EINVAL;
-			} else
-				continue;
-			*(const char **)((char *)cfg + ctl_opts[k].off) = val;
-			break;
-		}
-		if (!val)
-			argv[o++] = argv[i];
-	}
-	if (o < n)
-		argv[o] = NULL;
-	*argc = o;
-	return 0;
-}
-
-void ctl_usage(FILE *f)
-{
-	size_t k;
-
-	for (k = 0; k < sizeof(ctl_opts) / sizeof(ctl_opts[0]); k++)
-		fprintf(f, "    %s %s\n", ctl_opts[k].name, ctl_opts[k].help);
-}
 
 int ctl_new(struct event_base *base, struct rpc_server *rpc,
 	    const struct ctl_config *cfg, struct ctl **out, char *err,
@@ -832,8 +417,7 @@ int ctl_new(struct event_base *base, struct rpc_server *rpc,
 	ctl->log = cfg->log;
 	ctl->log_arg = cfg->log_arg;
 	ctl->reaper = event_new(base, -1, 0, ctl_reap_cb, ctl);
-	ctl->accept_timer = evtimer_new(base, ctl_accept_resume_cb, ctl);
-	if (!ctl->reaper || !ctl->accept_timer) {
+	if (!ctl->reaper) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -864,27 +448,9 @@ int ctl_new(struct event_base *base, struct rpc_server *rpc,
 		r = -EINVAL;
 		goto fail;
 	}
-	if (cfg->connect) {
-		struct sockaddr_storage ss;
-		int sslen;
-
-		/* check the syntax now; names are resolved per attempt */
-		if (!strrchr(cfg->connect, ':')) {
-			(void)ctl_resolve(cfg->connect, &ss, &sslen, err,
-					  errlen);
-			r = -EINVAL;
-			goto fail;
-		}
-		ctl->dial_target = strdup(cfg->connect);
-		ctl->dial_timer = evtimer_new(base, ctl_dial_cb, ctl);
-		if (!ctl->dial_target || !ctl->dial_timer) {
-			snprintf(err, errlen, "out of memory");
-			r = -ENOMEM;
-			goto fail;
-		}
-		ctl->dial_backoff = ctl->backoff_min;
-		ctl_dial_now(ctl);
-	}
+	if (cfg->connect &&
+	    (r = ctl_dial_start(ctl, cfg->connect, err, errlen)) < 0)
+		goto fail;
 	*out = ctl;
 	return 0;
 fail:
