@@ -66,6 +66,8 @@ static struct tree_node *tree_node_new(struct tree *t, const char *name)
 
 static void tree_node_free(struct tree *t, struct tree_node *n)
 {
+	if (n->st && t->release_st)
+		t->release_st(t->release_arg, n);
 	t->nodes[n->ino] = NULL;
 	t->n_live--;
 	content_release(&n->content);
@@ -186,8 +188,77 @@ void tree_forget(struct tree *t, uint64_t ino, uint64_t count)
 	if (!n)
 		return;
 	n->nlookup = count > n->nlookup ? 0 : n->nlookup - count;
-	if (n->nlookup == 0 && (n->flags & TREE_F_UNLINKED))
-		tree_node_free(t, n);
+	tree_free_if_unused(t, n);
+}
+
+bool tree_free_if_unused(struct tree *t, struct tree_node *n)
+{
+	if (n->nlookup || (n->flags & (TREE_F_NEW | TREE_F_UNLINKED)) !=
+			      (TREE_F_NEW | TREE_F_UNLINKED))
+		return false;
+	tree_node_free(t, n);
+	return true;
+}
+
+int tree_node_create(struct tree *t, const char *name, mode_t mode,
+		     struct tree_node **out)
+{
+	struct tree_node *n;
+
+	*out = NULL;
+	if (strlen(name) > LIMIT_NAME_MAX)
+		return -ENAMETOOLONG;
+	n = tree_node_new(t, name);
+	if (!n)
+		return -ENOMEM;
+	n->mode = mode;
+	n->flags = TREE_F_NEW | TREE_F_UNLINKED;
+	n->parent = 0;
+	if (S_ISDIR(mode))
+		n->nlink = 2;
+	*out = n;
+	return 0;
+}
+
+int tree_attach(struct tree *t, struct tree_node *dir, struct tree_node *n,
+		const char *name)
+{
+	size_t len = strlen(name);
+
+	(void)t;
+	if (len > LIMIT_NAME_MAX)
+		return -ENAMETOOLONG;
+	if (strcmp(n->name, name)) {
+		char *copy = strdup(name);
+
+		if (!copy)
+			return -ENOMEM;
+		free(n->name);
+		n->name = copy;
+	}
+	n->parent = dir->ino;
+	n->dir_seq = ++dir->next_seq;
+	HASH_ADD_KEYPTR(hh, dir->children, n->name, len, n);
+	dir->n_children++;
+	if (S_ISDIR(n->mode))
+		dir->nlink++;
+	n->flags &= ~(uint32_t)TREE_F_UNLINKED;
+	return 0;
+}
+
+void tree_detach(struct tree *t, struct tree_node *n)
+{
+	struct tree_node *dir = tree_get(t, n->parent);
+
+	if ((n->flags & TREE_F_UNLINKED) || n->ino == TREE_ROOT_INO)
+		return;
+	if (dir) {
+		HASH_DELETE(hh, dir->children, n);
+		dir->n_children--;
+		if (S_ISDIR(n->mode) && dir->nlink > 2)
+			dir->nlink--;
+	}
+	n->flags |= TREE_F_UNLINKED;
 }
 
 struct tree_node *tree_dir_next(const struct tree_node *dir, uint64_t seq)

@@ -36,7 +36,12 @@ enum tree_flag {
 	TREE_F_CONTENT_CHANGED = 1u << 1, /* no keep_cache on open */
 	TREE_F_DIR_CHANGED = 1u << 2,     /* no cache_readdir on opendir */
 	TREE_F_UNLINKED = 1u << 3,        /* detached from its parent */
+	TREE_F_NEW = 1u << 4, /* made at run time (not by the manifest): freed
+				 once unlinked and forgotten by the kernel;
+				 manifest nodes are never freed (reset) */
 };
+
+struct state_node;
 
 /* Where a regular file's bytes come from, resolved at build time. */
 struct tree_content {
@@ -76,6 +81,9 @@ struct tree_node {
 			      removals (readdir cookies) */
 	nlink_t nlink;
 	UT_hash_handle hh; /* membership in the parent's children */
+	/* The copy-on-write layer's record of a changed node (state.h), NULL
+	 * while the node is as the manifest built it. */
+	struct state_node *st;
 };
 
 struct tree {
@@ -87,6 +95,10 @@ struct tree {
 	double neg_timeout;   /* how long the kernel may cache "no entry" */
 	char **origins;       /* copies of the manifests' file names */
 	size_t n_origins;
+	/* Called when a node with st != NULL is freed (the state layer frees
+	 * its record); NULL: nothing to do. */
+	void (*release_st)(void *arg, struct tree_node *n);
+	void *release_arg;
 };
 
 /* Where host content lives, and the time given to entries without mtime. */
@@ -127,6 +139,21 @@ void tree_stat(const struct tree_node *n, struct stat *st);
  * entry (lookup, readdirplus), -count on forget. */
 void tree_ref(struct tree_node *n, uint64_t count);
 void tree_forget(struct tree *t, uint64_t ino, uint64_t count);
+
+/* Run-time changes (the writable layer, mutate.h). A new node starts
+ * detached (TREE_F_NEW | TREE_F_UNLINKED, no parent) with the given type
+ * and mode bits; tree_attach links a detached node into dir under name
+ * (which must be free: the caller checked), giving it the next dir_seq;
+ * tree_detach unlinks it from its parent (it keeps its name). Directory
+ * link counts follow. tree_attach: 0, -ENOMEM, -ENAMETOOLONG. */
+int tree_node_create(struct tree *t, const char *name, mode_t mode,
+		     struct tree_node **out);
+int tree_attach(struct tree *t, struct tree_node *dir, struct tree_node *n,
+		const char *name);
+void tree_detach(struct tree *t, struct tree_node *n);
+/* Frees n now if nothing refers to it any more (TREE_F_NEW, unlinked,
+ * nlookup 0); true when freed. */
+bool tree_free_if_unused(struct tree *t, struct tree_node *n);
 
 /* The first child of dir (listing order) whose dir_seq is > seq, or NULL;
  * tree_dir_next(dir, 0) is the first child. Continue with c->hh.next
