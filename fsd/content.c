@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "state.h"
+
 #define SHADOW_PREFIX "/.shadow/"
 
 static int content_err(char *err, size_t errlen, const struct mf_entry *e,
@@ -157,6 +159,35 @@ int content_open(const struct tree_content *c)
 	return fd < 0 ? -errno : fd;
 }
 
+int content_fd_sync(struct state *s, const struct tree_node *n, int *fd,
+		    uint64_t *fd_data)
+{
+	uint64_t want = state_data_of(n);
+	int nfd = -1;
+
+	if (want) {
+		if (*fd >= 0 && *fd_data == want)
+			return 0;
+		nfd = state_data_open(s, want);
+		if (nfd < 0)
+			return nfd;
+	} else {
+		if (*fd_data == 0 &&
+		    (*fd >= 0 || !content_needs_fd(&n->content)))
+			return 0;
+		if (content_needs_fd(&n->content)) {
+			nfd = content_open(&n->content);
+			if (nfd < 0)
+				return -EIO;
+		}
+	}
+	if (*fd >= 0)
+		close(*fd);
+	*fd = nfd;
+	*fd_data = want;
+	return 0;
+}
+
 void content_span(const struct tree_node *n, int fd, off_t off, size_t size,
 		  struct content_span *out)
 {
@@ -170,6 +201,10 @@ void content_span(const struct tree_node *n, int fd, off_t off, size_t size,
 		return;
 	avail = n->size - (uint64_t)off;
 	out->len = avail < size ? (size_t)avail : size;
+	if (state_data_of(n)) {
+		out->fd = fd; /* the writable layer's data file */
+		return;
+	}
 	switch (n->content.kind) {
 	case MF_SRC_INLINE:
 		out->mem = n->content.data + off;

@@ -26,8 +26,19 @@ bool content_needs_fd(const struct tree_content *c);
 /* Opens the host file behind c read-only: fd >= 0 or a negative errno. */
 int content_open(const struct tree_content *c);
 
+struct state;
+
+/* Makes *fd (an open handle's fd, -1 for none) the fd that n's bytes are
+ * read and written through now: n's data file when the writable layer
+ * holds its bytes (*fd_data is then its id), its host content file, or -1
+ * (inline or sparse content). Reopens only when n's source changed since
+ * (a copy-up, a snapshot copy, a reset or restore). 0 or a negative errno. */
+int content_fd_sync(struct state *s, const struct tree_node *n, int *fd,
+		    uint64_t *fd_data);
+
 /* What a read of 'size' bytes at 'off' of node n returns, clipped to
- * n->size: memory (mem), zeros (mem NULL, fd < 0), or the host fd at off. */
+ * n->size: memory (mem), zeros (mem NULL, fd < 0), or fd at off (the host
+ * content, or the data file: call content_fd_sync first). */
 struct content_span {
 	const char *mem; /* borrowed from the node */
 	int fd;          /* host fd to read from at off, or -1 */

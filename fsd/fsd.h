@@ -17,6 +17,9 @@
 
 struct event_base;
 struct event;
+struct state;
+struct inval;
+struct fsd_state_glue;
 struct hook;
 
 /* Every operation esxfsd serves, in the order of fsd_op_names[]. Used for
@@ -103,12 +106,19 @@ struct fsd {
 	struct ctl_config ctl_cfg;
 	struct rpc_server *rpc;
 	struct ctl *ctl;
+	/* writable layer (state_host.c): the state dir, the kernel cache
+	 * invalidation queue, and their options and signal event */
+	struct state *state;
+	struct inval *inval;
+	struct fsd_state_glue *stg;
 };
 
 /* An open regular file (fi->fh). */
 struct fsd_fh {
 	uint64_t ino;
-	int fd; /* host content fd, or -1 */
+	int fd;           /* content fd (host file or data file), or -1 */
+	uint64_t fd_data; /* data file id fd is open on, 0: host content;
+			     content_fd_sync() keeps fd on the node's bytes */
 	int flags;
 	bool exec; /* opened for execution (FSD_OPEN_EXEC seen) */
 	pid_t pid; /* caller of the open */

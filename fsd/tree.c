@@ -161,7 +161,8 @@ void tree_stat(const struct tree_node *n, struct stat *st)
 	memset(st, 0, sizeof(*st));
 	st->st_ino = n->ino;
 	st->st_mode = n->mode;
-	st->st_nlink = n->nlink;
+	/* an unlinked node (still open) has no name left */
+	st->st_nlink = (n->flags & TREE_F_UNLINKED) ? 0 : n->nlink;
 	st->st_uid = n->uid;
 	st->st_gid = n->gid;
 	st->st_rdev = n->rdev;

@@ -3,7 +3,7 @@
 # Sourced by run.sh and test.sh; usable alone: scripts/deps.sh [--test]
 set -euo pipefail
 
-ESXMOCK_PKGS_BUILD="build-essential cmake ninja-build pkg-config libfuse3-dev fuse3 \
+ESXMOCK_PKGS_BUILD="build-essential cmake ninja-build pkg-config libfuse3-dev fuse3 zlib1g-dev \
 libjson-c-dev libevent-dev uthash-dev busybox-static"
 ESXMOCK_PKGS_TEST="libcmocka-dev clang clang-format valgrind util-linux procps"
 
