@@ -21,6 +21,16 @@
  *   uid, gid); an open caused by execve() carries FSD_OPEN_EXEC (0x20) in
  *   fi->flags, recorded in struct fsd_fh.
  * - Every data-path op calls fsd_hook() first: the rule engine's place.
+ * - The ONE exception to "no threads": the kernel cache notifier (inval.h).
+ *   Changes made behind the kernel's back (control-channel writes, state
+ *   reset/restore) need fuse_lowlevel_notify_inval_*(), which may block
+ *   while a process holds an inode lock waiting for a FUSE request: called
+ *   from the loop thread that would deadlock. The loop only queues; one
+ *   thread, which touches nothing else, notifies and reports barriers back
+ *   through an eventfd, so control replies wait until the kernel forgot.
+ * - Writable layer (state.h, mutate.h): the tree stays authoritative; every
+ *   change is one journal line in the state dir before its reply, file
+ *   bytes are written in place into data files (docs/state-dir.md).
  * - Kernel caching: long entry/attr timeouts, negative entries, keep_cache
  *   and cache_readdir for unchanged nodes, READDIRPLUS with full attributes;
  *   all per node (struct tree_node), so watched paths can opt out.
@@ -42,6 +52,7 @@
 #include "manifest.h"
 #include "mnt.h"
 #include "rpc_host.h"
+#include "state_host.h"
 
 #ifndef ESXMOCK_VERSION
 #define ESXMOCK_VERSION "0"
@@ -81,6 +92,7 @@ static void usage(FILE *out)
 		"  -V, --version           print the version\n",
 		ESXMOCK_SHADOW_DIR);
 	hook_usage(out);
+	fsd_state_usage(out);
 	fsd_ctl_usage(out);
 }
 
@@ -315,7 +327,8 @@ int main(int argc, char **argv)
 		fsd.exit_status = 2;
 		goto out_cfg;
 	}
-	if (fsd_ctl_args(&fsd, &argc, argv)) {
+	if (fsd_ctl_args(&fsd, &argc, argv) ||
+	    fsd_state_args(&fsd, &argc, argv)) {
 		fsd.exit_status = 2;
 		goto out_cfg;
 	}
@@ -334,6 +347,8 @@ int main(int argc, char **argv)
 		goto out_cfg;
 	if (load_tree(&fsd))
 		goto out_cfg;
+	if (fsd_state_open(&fsd)) /* --state: replays what changed */
+		goto out_tree;
 
 	fsd.se = fuse_session_new(&fsd.cfg.fuse_args, fsd_ops(),
 				  sizeof(*fsd_ops()), &fsd);
@@ -371,6 +386,8 @@ int main(int argc, char **argv)
 		goto out_unmount;
 	}
 
+	if (fsd_state_start(&fsd)) /* invalidation thread, SIGUSR1 */
+		goto out_unmount;
 	if (fsd_ctl_start(&fsd)) /* control channel (rpc_host.c) */
 		goto out_unmount;
 
@@ -382,6 +399,7 @@ int main(int argc, char **argv)
 out_unmount:
 	if (fsd.mounted)
 		fuse_session_unmount(fsd.se);
+	fsd_state_stop(&fsd); /* after unmounting: no notify can block */
 out_loop:
 	fsd_loop_teardown(&fsd);
 out_hook:
@@ -392,10 +410,12 @@ out_session:
 	fuse_session_destroy(fsd.se);
 	free(fsd.fbuf.mem);
 out_tree:
+	fsd_state_close(&fsd);
 	tree_free(fsd.tree);
 	if (fsd.cfg.pid_file && fsd.ready_sent)
 		unlink(fsd.cfg.pid_file);
 out_cfg:
+	fsd_state_close(&fsd);
 	fsd_config_release(&fsd.cfg);
 	if (fsd.ready_fd >= 0)
 		close(fsd.ready_fd);

@@ -1,6 +1,7 @@
-/* ops.c - the fuse_lowlevel_ops table, op names, init, and the write-side
- * ops (EROFS until the writable-tree layer replaces them). The hook point
- * and the reply wrappers live in hook*.c. */
+/* ops.c - the fuse_lowlevel_ops table, op names and init. Handlers live in
+ * ops_attr.c, ops_dir.c, ops_file.c (read side), ops_ns.c, ops_write.c and
+ * ops_xattr.c (write side); the hook point and the reply wrappers in
+ * hook*.c. */
 #include "ops_int.h"
 
 #include <errno.h>
@@ -95,169 +96,6 @@ static void fsd_op_init(void *userdata, struct fuse_conn_info *conn)
 		  conn->max_readahead);
 }
 
-/* Write side: read-only for now. Each op runs the hook first (so a rule
- * can already fail it differently), then replies EROFS. */
-static void ops_erofs(fuse_req_t req, enum fsd_op op, fuse_ino_t ino,
-		      const char *name)
-{
-	struct fsd *fsd = ops_fsd(req);
-	struct tree_node *n = tree_get(fsd->tree, ino);
-	int rc;
-
-	rc = fsd_hook(fsd, req, op, n, name);
-	if (rc == FSD_HOOK_TAKEN)
-		return;
-	ops_reply_err(fsd, req, rc ? rc : (n ? -EROFS : -ENOENT));
-}
-
-static void fsd_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
-			   int to_set, struct fuse_file_info *fi)
-{
-	(void)attr;
-	(void)to_set;
-	(void)fi;
-	ops_erofs(req, FSD_OP_SETATTR, ino, NULL);
-}
-
-static void fsd_op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
-			 mode_t mode, dev_t rdev)
-{
-	(void)mode;
-	(void)rdev;
-	ops_erofs(req, FSD_OP_MKNOD, parent, name);
-}
-
-static void fsd_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
-			 mode_t mode)
-{
-	(void)mode;
-	ops_erofs(req, FSD_OP_MKDIR, parent, name);
-}
-
-static void fsd_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
-{
-	ops_erofs(req, FSD_OP_UNLINK, parent, name);
-}
-
-static void fsd_op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
-{
-	ops_erofs(req, FSD_OP_RMDIR, parent, name);
-}
-
-static void fsd_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
-			   const char *name)
-{
-	(void)link;
-	ops_erofs(req, FSD_OP_SYMLINK, parent, name);
-}
-
-static void fsd_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
-			  fuse_ino_t newparent, const char *newname,
-			  unsigned int flags)
-{
-	(void)newparent;
-	(void)newname;
-	(void)flags;
-	ops_erofs(req, FSD_OP_RENAME, parent, name);
-}
-
-static void fsd_op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
-			const char *newname)
-{
-	(void)ino;
-	ops_erofs(req, FSD_OP_LINK, newparent, newname);
-}
-
-static void fsd_op_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
-			 size_t size, off_t off, struct fuse_file_info *fi)
-{
-	(void)buf;
-	(void)size;
-	(void)off;
-	(void)fi;
-	ops_erofs(req, FSD_OP_WRITE, ino, NULL);
-}
-
-static void fsd_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
-			 struct fuse_file_info *fi)
-{
-	struct fsd *fsd = ops_fsd(req);
-	int rc;
-
-	(void)datasync;
-	(void)fi;
-	rc = fsd_hook(fsd, req, FSD_OP_FSYNC, tree_get(fsd->tree, ino), NULL);
-	if (rc == FSD_HOOK_TAKEN)
-		return;
-	ops_reply_err(fsd, req, rc); /* nothing to sync on a read-only tree */
-}
-
-static void fsd_op_fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync,
-			    struct fuse_file_info *fi)
-{
-	struct fsd *fsd = ops_fsd(req);
-	int rc;
-
-	(void)datasync;
-	(void)fi;
-	rc =
-	    fsd_hook(fsd, req, FSD_OP_FSYNCDIR, tree_get(fsd->tree, ino), NULL);
-	if (rc == FSD_HOOK_TAKEN)
-		return;
-	ops_reply_err(fsd, req, rc);
-}
-
-static void fsd_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
-			    const char *value, size_t size, int flags)
-{
-	(void)name;
-	(void)value;
-	(void)size;
-	(void)flags;
-	ops_erofs(req, FSD_OP_SETXATTR, ino, NULL);
-}
-
-static void fsd_op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
-{
-	(void)name;
-	ops_erofs(req, FSD_OP_REMOVEXATTR, ino, NULL);
-}
-
-static void fsd_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
-			  mode_t mode, struct fuse_file_info *fi)
-{
-	(void)mode;
-	(void)fi;
-	ops_erofs(req, FSD_OP_CREATE, parent, name);
-}
-
-static void fsd_op_fallocate(fuse_req_t req, fuse_ino_t ino, int mode,
-			     off_t offset, off_t length,
-			     struct fuse_file_info *fi)
-{
-	(void)mode;
-	(void)offset;
-	(void)length;
-	(void)fi;
-	ops_erofs(req, FSD_OP_FALLOCATE, ino, NULL);
-}
-
-static void fsd_op_copy_file_range(fuse_req_t req, fuse_ino_t ino_in,
-				   off_t off_in, struct fuse_file_info *fi_in,
-				   fuse_ino_t ino_out, off_t off_out,
-				   struct fuse_file_info *fi_out, size_t len,
-				   int flags)
-{
-	(void)ino_in;
-	(void)off_in;
-	(void)fi_in;
-	(void)off_out;
-	(void)fi_out;
-	(void)len;
-	(void)flags;
-	ops_erofs(req, FSD_OP_COPY_FILE_RANGE, ino_out, NULL);
-}
-
 static const struct fuse_lowlevel_ops fsd_ops_table = {
     .init = fsd_op_init,
     .lookup = fsd_op_lookup,
@@ -277,6 +115,7 @@ static const struct fuse_lowlevel_ops fsd_ops_table = {
     .read = fsd_op_read,
     .write = fsd_op_write,
     .release = fsd_op_release,
+    .flush = fsd_op_flush,
     .fsync = fsd_op_fsync,
     .opendir = fsd_op_opendir,
     .readdir = fsd_op_readdir,

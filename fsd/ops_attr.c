@@ -1,11 +1,13 @@
 /* ops_attr.c - FUSE handlers for names and attributes: lookup, forget,
- * getattr, readlink, statfs, access, xattrs. */
+ * getattr, readlink, statfs, access (xattrs: ops_xattr.c). */
 #include "ops_int.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
+
+#include "state.h"
 
 void fsd_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
@@ -112,11 +114,23 @@ void fsd_op_statfs(fuse_req_t req, fuse_ino_t ino)
 		      LIMIT_STATFS_BSIZE;
 	sv.f_files = fsd->tree->n_live;
 	sv.f_namemax = LIMIT_NAME_MAX;
+	/* free space: what the state dir's file system has for new bytes */
+	if (fsd->state) {
+		unsigned long bfree = 0, ffree = 0;
+
+		state_space(fsd->state, LIMIT_STATFS_BSIZE, &bfree, &ffree);
+		sv.f_bfree = bfree;
+		sv.f_ffree = ffree;
+	}
+	sv.f_bavail = sv.f_bfree;
+	sv.f_favail = sv.f_ffree;
+	sv.f_blocks += sv.f_bfree;
+	sv.f_files += sv.f_ffree;
 	ops_reply_statfs(fsd, req, &sv);
 }
 
 /* Only reached without default_permissions (-o can't remove it, but a
- * later mode might): existence, and no writing on a read-only tree. */
+ * later mode might): existence only, the modes are the kernel's. */
 void fsd_op_access(fuse_req_t req, fuse_ino_t ino, int mask)
 {
 	struct fsd *fsd = ops_fsd(req);
@@ -126,48 +140,8 @@ void fsd_op_access(fuse_req_t req, fuse_ino_t ino, int mask)
 	rc = fsd_hook(fsd, req, FSD_OP_ACCESS, n, NULL);
 	if (rc == FSD_HOOK_TAKEN)
 		return;
+	(void)mask;
 	if (!rc && !n)
 		rc = -ENOENT;
-	if (!rc && (mask & W_OK))
-		rc = -EROFS;
 	ops_reply_err(fsd, req, rc);
-}
-
-/* ESXi's tree carries no extended attributes. */
-void fsd_op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
-		     size_t size)
-{
-	struct fsd *fsd = ops_fsd(req);
-	struct tree_node *n = tree_get(fsd->tree, ino);
-	int rc;
-
-	(void)size;
-	rc = fsd_hook(fsd, req, FSD_OP_GETXATTR, n, name);
-	if (rc == FSD_HOOK_TAKEN)
-		return;
-	if (rc)
-		ops_reply_err(fsd, req, rc);
-	else if (!n)
-		ops_reply_err(fsd, req, -ENOENT);
-	else
-		ops_reply_status(fsd, req, -ENODATA);
-}
-
-void fsd_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
-{
-	struct fsd *fsd = ops_fsd(req);
-	struct tree_node *n = tree_get(fsd->tree, ino);
-	int rc;
-
-	rc = fsd_hook(fsd, req, FSD_OP_LISTXATTR, n, NULL);
-	if (rc == FSD_HOOK_TAKEN)
-		return;
-	if (!rc && !n)
-		rc = -ENOENT;
-	if (rc)
-		ops_reply_err(fsd, req, rc);
-	else if (size == 0)
-		ops_reply_xattr(fsd, req, 0);
-	else
-		ops_reply_buf(fsd, req, NULL, 0);
 }

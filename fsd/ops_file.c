@@ -1,6 +1,6 @@
 /* ops_file.c - FUSE handlers for regular files: open (records the exec
- * flag and the caller), read (inline, host file, zeros, or what a rule
- * rewrites it to), release. */
+ * flag and the caller; O_TRUNC; read or write), read (inline, host file,
+ * data file, zeros, or what a rule rewrites it to), release. */
 #include "ops_int.h"
 
 #include <errno.h>
@@ -11,15 +11,68 @@
 #include <unistd.h>
 
 #include "content.h"
+#include "mutate.h"
+
+/* O_TRUNC (the kernel sends it with the open: atomic_o_trunc) and the
+ * cache flags; n is a regular file. */
+int ops_open_prepare(struct fsd *fsd, struct tree_node *n,
+		     struct fuse_file_info *fi)
+{
+	struct mut_attr ma;
+	struct mut_who w;
+
+	memset(&w, 0, sizeof(w));
+	if ((fi->flags & O_TRUNC) && (n->size || state_data_of(n))) {
+		memset(&ma, 0, sizeof(ma));
+		ma.set = MUT_SET_SIZE;
+		ma.size = 0;
+		return mut_setattr(fsd->state, &w, n, &ma);
+	}
+	return 0;
+}
+
+int ops_fh_new(struct fsd *fsd, fuse_req_t req, struct tree_node *n,
+	       struct fuse_file_info *fi)
+{
+	struct fsd_caller caller;
+	struct fsd_fh *fh = calloc(1, sizeof(*fh));
+	int rc;
+
+	if (!fh)
+		return -ENOMEM;
+	fh->fd = -1;
+	rc = content_fd_sync(fsd->state, n, &fh->fd, &fh->fd_data);
+	if (rc) {
+		log_msg(&fsd->log, LOG_LV_WARN,
+			"cannot open the content of "
+			"inode %llu: %s",
+			(unsigned long long)n->ino, strerror(-rc));
+		free(fh);
+		return -EIO;
+	}
+	fsd_caller_of(req, &caller);
+	fh->ino = n->ino;
+	fh->flags = fi->flags;
+	fh->exec = (fi->flags & FSD_OPEN_EXEC) != 0;
+	fh->pid = caller.pid;
+	LOG_DEBUG(&fsd->log, "ino %llu flags 0x%x exec %d pid %d",
+		  (unsigned long long)n->ino, fi->flags, fh->exec,
+		  (int)caller.pid);
+	fi->fh = (uint64_t)(uintptr_t)fh;
+	/* Writes through FUSE keep the kernel's page cache right; changes
+	 * behind its back are invalidated (inval.h): the cache stays. */
+	if (!(n->flags & TREE_F_CONTENT_CHANGED))
+		fi->keep_cache = 1;
+	fi->noflush = 1; /* bytes are stored at write time: no FLUSH */
+	return 0;
+}
 
 void fsd_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct fsd *fsd = ops_fsd(req);
 	struct tree_node *n = tree_get(fsd->tree, ino);
-	struct fsd_caller caller;
-	struct fsd_fh *fh = NULL;
 	struct hook_args a = HOOK_ARGS(FSD_OP_OPEN, n, NULL);
-	int rc, fd = -1;
+	int rc;
 
 	a.flags = fi->flags;
 	a.fi = fi;
@@ -30,41 +83,16 @@ void fsd_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		rc = -ENOENT;
 	if (!rc && S_ISDIR(n->mode))
 		rc = -EISDIR;
-	if (!rc &&
-	    ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC)))
-		rc = -EROFS;
 	if (!rc && !S_ISREG(n->mode))
 		rc = -ENXIO; /* devices and fifos are opened by the kernel */
-	if (!rc && content_needs_fd(&n->content)) {
-		fd = content_open(&n->content);
-		if (fd < 0) {
-			log_msg(&fsd->log, LOG_LV_WARN,
-				"cannot open content '%s': %s",
-				n->content.host_path, strerror(-fd));
-			rc = -EIO;
-		}
-	}
-	if (!rc && !(fh = calloc(1, sizeof(*fh))))
-		rc = -ENOMEM;
+	if (!rc)
+		rc = ops_open_prepare(fsd, n, fi);
+	if (!rc)
+		rc = ops_fh_new(fsd, req, n, fi);
 	if (rc) {
-		if (fd >= 0)
-			close(fd);
 		ops_reply_err(fsd, req, rc);
 		return;
 	}
-	fsd_caller_of(req, &caller);
-	fh->ino = ino;
-	fh->fd = fd;
-	fh->flags = fi->flags;
-	fh->exec = (fi->flags & FSD_OPEN_EXEC) != 0;
-	fh->pid = caller.pid;
-	LOG_DEBUG(&fsd->log, "ino %llu flags 0x%x exec %d pid %d",
-		  (unsigned long long)ino, fi->flags, fh->exec,
-		  (int)caller.pid);
-	fi->fh = (uint64_t)(uintptr_t)fh;
-	if (!(n->flags & TREE_F_CONTENT_CHANGED))
-		fi->keep_cache = 1;
-	fi->noflush = 1; /* read-only: close needs no FLUSH round trip */
 	if (ops_reply_open(fsd, req, n, fi) == -ENOENT)
 		ops_open_undo(fsd, fi);
 }
@@ -148,6 +176,8 @@ void fsd_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		return;
 	if (!rc && (!n || !fh))
 		rc = -EBADF;
+	if (!rc) /* fh->fd follows the node's bytes (copy-up, restore) */
+		rc = content_fd_sync(fsd->state, n, &fh->fd, &fh->fd_data);
 	if (rc) {
 		ops_reply_err(fsd, req, rc);
 		return;

@@ -20,6 +20,50 @@ void ops_entry_of(const struct tree_node *n, struct fuse_entry_param *e);
  * refused by the kernel (the caller was interrupted meanwhile). */
 void ops_open_undo(struct fsd *fsd, struct fuse_file_info *fi);
 
+/* ops_file.c: a new open handle for n in fi (fd on n's bytes), and the
+ * open-time work (O_TRUNC, cache flags) shared by open and create. */
+int ops_fh_new(struct fsd *fsd, fuse_req_t req, struct tree_node *n,
+	       struct fuse_file_info *fi);
+int ops_open_prepare(struct fsd *fsd, struct tree_node *n,
+		     struct fuse_file_info *fi);
+
+/* ops_ns.c, ops_write.c, ops_xattr.c: the writable layer's handlers */
+struct mut_who;
+void ops_who_of(fuse_req_t req, struct mut_who *w);
+void fsd_op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
+		  mode_t mode, dev_t rdev);
+void fsd_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
+		  mode_t mode);
+void fsd_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
+		    const char *name);
+void fsd_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name);
+void fsd_op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name);
+void fsd_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+		   fuse_ino_t newparent, const char *newname,
+		   unsigned int flags);
+void fsd_op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+		 const char *newname);
+void fsd_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
+		   mode_t mode, struct fuse_file_info *fi);
+void fsd_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
+		    int to_set, struct fuse_file_info *fi);
+void fsd_op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
+		  off_t off, struct fuse_file_info *fi);
+void fsd_op_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t offset,
+		      off_t length, struct fuse_file_info *fi);
+void fsd_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
+		  struct fuse_file_info *fi);
+void fsd_op_fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync,
+		     struct fuse_file_info *fi);
+void fsd_op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void fsd_op_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
+			    struct fuse_file_info *fi_in, fuse_ino_t ino_out,
+			    off_t off_out, struct fuse_file_info *fi_out,
+			    size_t len, int flags);
+void fsd_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+		     const char *value, size_t size, int flags);
+void fsd_op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name);
+
 /* ops_attr.c */
 void fsd_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name);
 void fsd_op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);
@@ -29,6 +73,8 @@ void fsd_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void fsd_op_readlink(fuse_req_t req, fuse_ino_t ino);
 void fsd_op_statfs(fuse_req_t req, fuse_ino_t ino);
 void fsd_op_access(fuse_req_t req, fuse_ino_t ino, int mask);
+
+/* ops_xattr.c */
 void fsd_op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		     size_t size);
 void fsd_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size);
