@@ -137,6 +137,13 @@ struct hook_req;
 struct hook_req *hook_detach(struct fsd *fsd, fuse_req_t req);
 void hook_attach(struct fsd *fsd, struct hook_req *hr);
 
+/* The engines behind the control channel's rules.* and log.* methods
+ * (rpc_host.c puts them in struct rpc_host); NULL before hook_new. */
+struct icpt;
+struct alog;
+struct icpt *hook_icpt(struct fsd *fsd);
+struct alog *hook_alog(struct fsd *fsd);
+
 /* ---- reply wrappers (completion, (c) above) ------------------------------
  * Same arguments and meaning as the fuse_reply_* they wrap, plus fsd. */
 

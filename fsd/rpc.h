@@ -38,6 +38,8 @@
 #include <sys/stat.h>
 
 struct json_object;
+struct icpt;
+struct alog;
 struct rpc_server;
 struct rpc_session;
 struct rpc_req;
@@ -87,6 +89,8 @@ struct rpc_method {
 /* The built-in tables, one per fsd/rpc_<ns>.c, collected by rpc.c. */
 extern const struct rpc_method rpc_misc_methods[];
 extern const struct rpc_method rpc_files_methods[];
+extern const struct rpc_method rpc_rules_methods[]; /* rules.* (issue 4) */
+extern const struct rpc_method rpc_log_methods[];   /* log.* (issue 4) */
 
 /* ---- what handlers need from the daemon -------------------------------- */
 
@@ -121,6 +125,11 @@ struct rpc_host {
 	int (*list)(void *ctx, const char *path, rpc_list_fn *emit, void *arg);
 	/* Fills up to max counters for stats; returns how many. */
 	size_t (*counters)(void *ctx, struct rpc_counter *out, size_t max);
+	/* The rule engine (fsd/icpt.h) and the access log (fsd/alog.h) of
+	 * rules.* and log.* (rpc_rules.c, rpc_log.c), borrowed; NULL:
+	 * those methods answer ENOSYS. */
+	struct icpt *icpt;
+	struct alog *alog;
 };
 
 /* ---- server ------------------------------------------------------------ */

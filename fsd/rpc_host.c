@@ -13,6 +13,7 @@
 #include "content.h"
 #include "ctl.h"
 #include "fsd.h"
+#include "hook.h"
 #include "rpc.h"
 #include "tree.h"
 
@@ -144,6 +145,8 @@ int fsd_ctl_start(struct fsd *fsd)
 	    .read = host_read,
 	    .list = host_list,
 	    .counters = host_counters,
+	    .icpt = hook_icpt(fsd),
+	    .alog = hook_alog(fsd),
 	};
 	char err[256];
 
