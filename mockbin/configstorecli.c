@@ -13,8 +13,8 @@
 
 #include "configstorecli_store.h"
 #include "esxroot.h"
-#include "tool_buf.h"
-#include "tool_json.h"
+#include "strbuf.h"
+#include "state.h"
 
 #define CS_EXIT_FAIL 1
 #define CS_EXIT_USAGE 2 /* argparse */
@@ -78,7 +78,7 @@ struct cs_cmd {
 
 static void print_json(FILE *f, json_object *v)
 {
-	char *s = tj_dump_py(v, CS_INDENT);
+	char *s = state_json_dump_py(v, CS_INDENT);
 
 	fprintf(f, "%s\n", s);
 	free(s);
@@ -112,8 +112,9 @@ static int write_outfile(const char *path, json_object *v)
 
 static int read_infile(const char *path, json_object **v)
 {
-	char err[TJ_ERR_MAX], msg[TJ_ERR_MAX + 64];
-	int r = tj_read(path, v, err, sizeof(err));
+	struct state_err err;
+	char msg[sizeof(err.msg) + 64];
+	int r = state_json_read(path, v, &err);
 
 	if (r == 0 && *v)
 		return 0;
@@ -122,9 +123,14 @@ static int read_infile(const char *path, json_object **v)
 			 "Invalid JSON in input file: '%s' is empty", path);
 		return fail(msg);
 	}
-	if (r == -EBADMSG)
+	if (r == -EBADMSG && err.line)
+		snprintf(msg, sizeof(msg),
+			 "Invalid JSON in input file: '%s': line %d, column "
+			 "%d: %s",
+			 path, err.line, err.column, err.reason);
+	else if (r == -EBADMSG)
 		snprintf(msg, sizeof(msg), "Invalid JSON in input file: %s",
-			 err);
+			 err.msg);
 	else
 		snprintf(msg, sizeof(msg), "Unable to read '%s': %s", path,
 			 strerror(-r));
@@ -141,7 +147,7 @@ static void ref_of(const struct cs_args *a, struct cs_ref *ref)
 
 static int do_get(struct cs_args *a, enum cs_which which)
 {
-	char err[TJ_ERR_MAX];
+	char err[CS_ERR_MAX];
 	struct cs_ref ref;
 	json_object *v;
 	int r;
@@ -176,45 +182,42 @@ static int cmd_schema_get(const char *prog, struct cs_args *a)
 	return do_get(a, CS_SCHEMA);
 }
 
-static int cmd_set(const char *prog, struct cs_args *a)
+/* set and update: the -infile document applied by 'write'. */
+static int write_cmd(struct cs_args *a,
+		     int (*write)(const struct cs_ref *, json_object *, char *,
+				  size_t),
+		     const char *done)
 {
-	char err[TJ_ERR_MAX];
+	char err[CS_ERR_MAX];
 	struct cs_ref ref;
 	json_object *v;
 	int r;
 
-	(void)prog;
 	if (read_infile(a->val[OPT_INFILE], &v) != 0)
 		return CS_EXIT_FAIL;
 	ref_of(a, &ref);
-	r = cs_set(&ref, v, err, sizeof(err));
+	r = write(&ref, v, err, sizeof(err));
 	if (r < 0)
 		return fail(err);
-	printf("Set: completed successfully\n");
+	printf("%s: completed successfully\n", done);
 	return 0;
+}
+
+static int cmd_set(const char *prog, struct cs_args *a)
+{
+	(void)prog;
+	return write_cmd(a, cs_set, "Set");
 }
 
 static int cmd_update(const char *prog, struct cs_args *a)
 {
-	char err[TJ_ERR_MAX];
-	struct cs_ref ref;
-	json_object *v;
-	int r;
-
 	(void)prog;
-	if (read_infile(a->val[OPT_INFILE], &v) != 0)
-		return CS_EXIT_FAIL;
-	ref_of(a, &ref);
-	r = cs_update(&ref, v, err, sizeof(err));
-	if (r < 0)
-		return fail(err);
-	printf("Update: completed successfully\n");
-	return 0;
+	return write_cmd(a, cs_update, "Update");
 }
 
 static int cmd_delete(const char *prog, struct cs_args *a)
 {
-	char err[TJ_ERR_MAX];
+	char err[CS_ERR_MAX];
 	struct cs_ref ref;
 	int r;
 
@@ -421,7 +424,7 @@ static const struct cs_opt *opt_lookup(const char *arg)
 static int run_cmd(const struct cs_cmd *c, char *prog, int argc, char **argv)
 {
 	struct cs_args a;
-	struct tbuf missing;
+	struct strbuf missing;
 	const struct cs_opt *o;
 	char *eq, *m;
 	int i;
@@ -465,18 +468,18 @@ static int run_cmd(const struct cs_cmd *c, char *prog, int argc, char **argv)
 		a.set[o->id] = true;
 		a.val[o->id] = val;
 	}
-	tbuf_init(&missing);
+	strbuf_init(&missing);
 	for (i = 0; i < OPT_COUNT; i++) {
 		if ((c->required & B(i)) && !a.set[i]) {
 			o = opt_by_id((enum cs_opt_id)i);
-			tbuf_printf(&missing, "%s%s%s%s",
-				    missing.len ? ", " : "",
-				    o->shortname ? o->shortname : "",
-				    o->shortname ? "/" : "", o->longname);
+			strbuf_printf(&missing, "%s%s%s%s",
+				      missing.len ? ", " : "",
+				      o->shortname ? o->shortname : "",
+				      o->shortname ? "/" : "", o->longname);
 		}
 	}
 	if (missing.len) {
-		m = tbuf_take(&missing);
+		m = strbuf_xtake(&missing);
 		usage_line(stderr, prog, c);
 		fprintf(stderr,
 			"%s: error: the following arguments are required: %s\n",
@@ -484,7 +487,7 @@ static int run_cmd(const struct cs_cmd *c, char *prog, int argc, char **argv)
 		free(m);
 		return CS_EXIT_USAGE;
 	}
-	tbuf_free(&missing);
+	strbuf_release(&missing);
 	return c->fn(prog, &a);
 }
 

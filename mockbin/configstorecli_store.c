@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tool_json.h"
+#include "state.h"
 
 /* ---- helpers ---- */
 
@@ -27,7 +27,7 @@ static int not_found(const struct cs_ref *ref, char *err, size_t n)
 
 static int bad_state(const char *ptr, const char *what, char *err, size_t n)
 {
-	snprintf(err, n, "'%s': %s: %s", CS_STATE_PATH, ptr, what);
+	snprintf(err, n, "'%s': %s: %s", STATE_CONFIGSTORE, ptr, what);
 	return -EBADMSG;
 }
 
@@ -87,12 +87,15 @@ static int find_record(json_object *root, const struct cs_ref *ref, bool create,
 
 static int load_root(json_object **root, char *err, size_t n)
 {
-	int r = tj_read(CS_STATE_PATH, root, err, n);
+	struct state_err se;
+	int r = state_json_read(STATE_CONFIGSTORE, root, &se);
 
 	if (r == -ENOENT || (r == 0 && !*root)) {
 		*root = json_object_new_object();
 		return 0;
 	}
+	if (r < 0)
+		snprintf(err, n, "%s", se.msg);
 	return r;
 }
 
@@ -196,31 +199,35 @@ out:
 /* ---- writes ---- */
 
 struct cs_txn {
-	struct tj_doc doc;
+	struct state_doc doc;
 	json_object *rec;
 };
 
 static int txn_open(struct cs_txn *t, const struct cs_ref *ref, bool create,
 		    char *err, size_t n)
 {
-	int r = tj_lock(&t->doc, CS_STATE_PATH, err, n);
+	struct state_err se;
+	int r = state_json_lock(&t->doc, STATE_CONFIGSTORE, &se);
 
-	if (r < 0)
+	if (r < 0) {
+		snprintf(err, n, "%s", se.msg);
 		return r;
+	}
 	if (!t->doc.root)
 		t->doc.root = json_object_new_object();
 	r = find_record(t->doc.root, ref, create, &t->rec, err, n);
 	if (r < 0)
-		tj_release(&t->doc);
+		state_json_release(&t->doc);
 	return r;
 }
 
 static int commit(struct cs_txn *t, char *err, size_t n)
 {
-	int r = tj_commit(&t->doc);
+	struct state_err se;
+	int r = state_json_commit(&t->doc, &se);
 
 	if (r < 0)
-		snprintf(err, n, "'%s': %s", CS_STATE_PATH, strerror(-r));
+		snprintf(err, n, "%s", se.msg);
 	return r;
 }
 
@@ -265,7 +272,7 @@ int cs_set(const struct cs_ref *ref, json_object *value, char *err,
 	return commit(&t, err, errlen);
 fail:
 	json_object_put(value);
-	tj_release(&t.doc);
+	state_json_release(&t.doc);
 	return r;
 }
 
@@ -336,7 +343,7 @@ int cs_update(const struct cs_ref *ref, json_object *patch, char *err,
 	return commit(&t, err, errlen);
 fail:
 	json_object_put(patch);
-	tj_release(&t.doc);
+	state_json_release(&t.doc);
 	return r;
 }
 
@@ -375,6 +382,6 @@ int cs_delete(const struct cs_ref *ref, bool all, char *err, size_t errlen)
 	}
 	return commit(&t, err, errlen);
 fail:
-	tj_release(&t.doc);
+	state_json_release(&t.doc);
 	return r;
 }

@@ -1,5 +1,5 @@
 /* configstorecli_store.h - the mock ESXi configuration store.
- * Owns: the state file CS_STATE_PATH (JSON: component -> group -> key ->
+ * Owns: the state file STATE_CONFIGSTORE (JSON: component -> group -> key ->
  * record, see docs/state-files.md) and the get/set/update/delete semantics
  * behind `configstorecli config current|default ...`.
  */
@@ -11,9 +11,12 @@
 
 #include <json-c/json.h>
 
-#define CS_STATE_PATH "/var/lib/esxmock/configstore.json"
+#include "state.h"
+
 /* What a masked secret property reads as without -n. */
 #define CS_MASK "*****"
+/* Room for the error messages of the cs_* functions. */
+#define CS_ERR_MAX 512
 
 struct cs_ref {
 	const char *component;

@@ -88,7 +88,7 @@ static void err_out(const char *msg)
 
 static int load_opts(struct advopt_set *set, const struct esxconf *conf)
 {
-	struct state_err err = {""};
+	struct state_err err = {.msg = ""};
 
 	if (advopt_load(set, conf, &err) < 0) {
 		fprintf(stderr, "Error: %s\n", err.msg);
@@ -141,7 +141,7 @@ static int op_get(const struct args *a, const char *path, bool message)
 {
 	struct advopt_set set;
 	struct esxconf conf;
-	struct state_err err = {""};
+	struct state_err err = {.msg = ""};
 	const struct advopt *o;
 	int rc = 0;
 
@@ -175,7 +175,7 @@ static int op_list(void)
 {
 	struct advopt_set set;
 	struct esxconf conf;
-	struct state_err err = {""};
+	struct state_err err = {.msg = ""};
 
 	if (state_conf_load(&conf, &err) < 0) {
 		fprintf(stderr, "Error: %s\n", err.msg);
@@ -199,7 +199,7 @@ static int op_list(void)
 
 static int update(struct ctx *x, state_conf_fn *fn)
 {
-	struct state_err err = {""};
+	struct state_err err = {.msg = ""};
 	int r = state_conf_update(fn, x, &err);
 
 	if (r < 0) {
@@ -236,7 +236,7 @@ static int kernel_fn(struct esxconf *conf, void *arg)
 static int op_get_kernel(const struct args *a)
 {
 	struct esxconf conf;
-	struct state_err err = {""};
+	struct state_err err = {.msg = ""};
 	char key[300];
 	const char *v;
 	int rc = 0;
@@ -307,7 +307,7 @@ static const char *user_path(const char *name, char *buf, size_t n)
 static int op_add(const struct args *a)
 {
 	struct advopt def = {0};
-	struct state_err err = {""};
+	struct state_err err = {.msg = ""};
 	char path[300];
 	const char *type = a->type ? a->type : "int";
 	int r;
@@ -350,7 +350,7 @@ static int op_add(const struct args *a)
 
 static int op_del(const struct args *a)
 {
-	struct state_err err = {""};
+	struct state_err err = {.msg = ""};
 	char path[300];
 	int r =
 	    advopt_remove_user(user_path(a->name, path, sizeof(path)), &err);

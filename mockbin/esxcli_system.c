@@ -246,7 +246,7 @@ static void adv_record(struct fmt_rec *r, const struct advopt *o)
 static int adv_load(struct cli_call *c, struct advopt_set *set,
 		    const struct esxconf *conf)
 {
-	struct state_err err = {""};
+	struct state_err err = {.msg = ""};
 
 	if (advopt_load(set, conf, &err) < 0)
 		return cli_fault(c, "Runtime error: %s", err.msg);
@@ -364,7 +364,7 @@ static int system_settings_advanced_add(struct cli_call *c)
 {
 	const char *name = cli_str(c, "option"), *type = cli_str(c, "type");
 	struct advopt def = {0};
-	struct state_err err = {""};
+	struct state_err err = {.msg = ""};
 	char path[300];
 	int r;
 
@@ -408,7 +408,7 @@ static int system_settings_advanced_add(struct cli_call *c)
 
 static int system_settings_advanced_remove(struct cli_call *c)
 {
-	struct state_err err = {""};
+	struct state_err err = {.msg = ""};
 	char path[300];
 	int r;
 

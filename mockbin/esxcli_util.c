@@ -26,7 +26,7 @@ const struct cli_ns *const esxcli_all_ns[] = {
 
 int esxcli_conf(struct cli_call *c, struct esxconf *conf)
 {
-	struct state_err err = {""};
+	struct state_err err = {.msg = ""};
 
 	if (state_conf_load(conf, &err) < 0)
 		return cli_fault(c, "Runtime error: %s", err.msg);
@@ -35,7 +35,7 @@ int esxcli_conf(struct cli_call *c, struct esxconf *conf)
 
 int esxcli_conf_update(struct cli_call *c, state_conf_fn *fn, void *arg)
 {
-	struct state_err err = {""};
+	struct state_err err = {.msg = ""};
 	int r = state_conf_update(fn, arg, &err);
 
 	if (r > 0)
@@ -51,9 +51,10 @@ int esxcli_conf_update(struct cli_call *c, state_conf_fn *fn, void *arg)
 
 int esxcli_json(struct cli_call *c, const char *path, struct json_object **root)
 {
-	struct state_err err = {""};
+	struct state_err err = {.msg = ""};
+	int r = state_json_read(path, root, &err);
 
-	if (state_json_load(path, root, &err) < 0)
+	if (r < 0 && r != -ENOENT) /* a missing file lists nothing */
 		return cli_fault(c, "Runtime error: %s", err.msg);
 	return 0;
 }
@@ -61,7 +62,7 @@ int esxcli_json(struct cli_call *c, const char *path, struct json_object **root)
 int esxcli_json_update(struct cli_call *c, const char *path, state_json_fn *fn,
 		       void *arg)
 {
-	struct state_err err = {""};
+	struct state_err err = {.msg = ""};
 	int r = state_json_update(path, fn, arg, &err);
 
 	if (r > 0)

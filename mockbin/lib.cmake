@@ -1,15 +1,18 @@
-# The mock CLIs' shared library (mockbin/lib/): argument parsing, output
-# formatters, esx.conf, advanced options and state files. Two variants of
-# the same sources:
+# The mock CLIs' shared library (mockbin/lib/), used by every program: the
+# tree root, state files (esx.conf and JSON), text buffers, argument parsing,
+# output formatters, advanced options and kernel modules. Two variants of the
+# same sources:
 #  - esxmock_mocklib: static, without sanitizers, for the static programs
 #    (static linking and ASan do not mix);
 #  - esxmock_mocklib_test: with the build's sanitizers, for cmocka tests.
-# (modules.c, tool_*.c belong to tools.cmake's esxtool_* libraries.)
 set(ESXMOCK_MOCKLIB_SOURCES
 	${CMAKE_CURRENT_SOURCE_DIR}/lib/esxroot.c
 	${CMAKE_CURRENT_SOURCE_DIR}/lib/esxconf.c
 	${CMAKE_CURRENT_SOURCE_DIR}/lib/state.c
+	${CMAKE_CURRENT_SOURCE_DIR}/lib/state_py.c
+	${CMAKE_CURRENT_SOURCE_DIR}/lib/strbuf.c
 	${CMAKE_CURRENT_SOURCE_DIR}/lib/advopt.c
+	${CMAKE_CURRENT_SOURCE_DIR}/lib/modules.c
 	${CMAKE_CURRENT_SOURCE_DIR}/lib/fmt.c
 	${CMAKE_CURRENT_SOURCE_DIR}/lib/fmt_text.c
 	${CMAKE_CURRENT_SOURCE_DIR}/lib/fmt_machine.c

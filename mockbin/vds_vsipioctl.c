@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_buf.h"
-#include "tool_json.h"
+#include "strbuf.h"
+#include "state.h"
 #include "vds_vsipioctl_state.h"
 
 #define VSIP_EXIT_FAIL 1
 
-typedef int vsip_fn(json_object *root, const char *filter, struct tbuf *out,
+typedef int vsip_fn(json_object *root, const char *filter, struct strbuf *out,
 		    char *err, size_t errlen);
 
 struct vsip_cmd {
@@ -24,7 +24,7 @@ struct vsip_cmd {
 	const char *help;
 };
 
-static int getmeminfo(json_object *root, const char *filter, struct tbuf *out,
+static int getmeminfo(json_object *root, const char *filter, struct strbuf *out,
 		      char *err, size_t errlen)
 {
 	(void)filter;
@@ -57,28 +57,28 @@ static void usage(FILE *f)
 
 static int run(const struct vsip_cmd *c, const char *filter)
 {
-	char err[TJ_ERR_MAX];
+	struct state_err serr;
+	char err[sizeof(serr.msg)];
 	json_object *root = NULL;
-	struct tbuf out;
-	int r = tj_read(VSIP_STATE_PATH, &root, err, sizeof(err));
+	struct strbuf out;
+	int r = state_json_read(STATE_VSIP, &root, &serr);
 
 	if (r == -ENOENT) {
 		root = json_object_new_object();
 	} else if (r < 0) {
-		fprintf(stderr, "vds-vsipioctl: %s\n", err);
+		fprintf(stderr, "vds-vsipioctl: %s\n", serr.msg);
 		return VSIP_EXIT_FAIL;
 	}
-	tbuf_init(&out);
+	strbuf_init(&out);
 	r = c->fn(root, filter, &out, err, sizeof(err));
 	json_object_put(root);
 	if (r < 0) {
-		tbuf_free(&out);
+		strbuf_release(&out);
 		fprintf(stderr, "%s%s\n",
 			r == -EBADMSG ? "vds-vsipioctl: " : "", err);
 		return VSIP_EXIT_FAIL;
 	}
-	fputs(out.p ? out.p : "", stdout);
-	tbuf_free(&out);
+	strbuf_xwrite(&out, stdout);
 	return 0;
 }
 

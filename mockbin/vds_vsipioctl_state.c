@@ -8,11 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tool_json.h"
+#include "state.h"
 
 static int bad(char *err, size_t n, const char *ptr, const char *what)
 {
-	snprintf(err, n, "'%s': %s: %s", VSIP_STATE_PATH, ptr, what);
+	snprintf(err, n, "'%s': %s: %s", STATE_VSIP, ptr, what);
 	return -EBADMSG;
 }
 
@@ -54,11 +54,11 @@ static int find_filter(json_object *root, const char *name, json_object **f,
 		return r;
 	for (i = 0; arr && i < json_object_array_length(arr); i++) {
 		e = json_object_array_get_idx(arr, i);
-		if (!tj_str(e, "name", NULL)) {
+		if (!state_json_str(e, "name", NULL)) {
 			snprintf(ptr, sizeof(ptr), "/filters/%zu/name", i);
 			return bad(err, n, ptr, "expected a string");
 		}
-		if (strcmp(tj_str(e, "name", ""), name) == 0) {
+		if (strcmp(state_json_str(e, "name", ""), name) == 0) {
 			*f = e;
 			*idx = i;
 			return 0;
@@ -68,24 +68,26 @@ static int find_filter(json_object *root, const char *name, json_object **f,
 	return -ENOENT;
 }
 
-static void filter_block(json_object *f, struct tbuf *out)
+static void filter_block(json_object *f, struct strbuf *out)
 {
 	json_object *v;
 
-	tbuf_printf(out, "\n%-25s: %s\n", "Filter Name", tj_str(f, "name", ""));
-	tbuf_printf(out, "%-25s: %s\n", "VM UUID", tj_str(f, "vm_uuid", ""));
+	strbuf_printf(out, "\n%-25s: %s\n", "Filter Name",
+		      state_json_str(f, "name", ""));
+	strbuf_printf(out, "%-25s: %s\n", "VM UUID",
+		      state_json_str(f, "vm_uuid", ""));
 	if (json_object_object_get_ex(f, "vnic_index", &v) &&
 	    json_object_is_type(v, json_type_int))
-		tbuf_printf(out, "%-25s: %" PRId64 "\n", "VNIC Index",
-			    json_object_get_int64(v));
+		strbuf_printf(out, "%-25s: %" PRId64 "\n", "VNIC Index",
+			      json_object_get_int64(v));
 	else
-		tbuf_printf(out, "%-25s: %s\n", "VNIC Index",
-			    tj_str(f, "vnic_index", "0"));
-	tbuf_printf(out, "%-25s: %s\n", "Service Profile",
-		    tj_str(f, "service_profile", "--NOT SET--"));
+		strbuf_printf(out, "%-25s: %s\n", "VNIC Index",
+			      state_json_str(f, "vnic_index", "0"));
+	strbuf_printf(out, "%-25s: %s\n", "Service Profile",
+		      state_json_str(f, "service_profile", "--NOT SET--"));
 }
 
-int vsip_getfilters(json_object *root, const char *filter, struct tbuf *out,
+int vsip_getfilters(json_object *root, const char *filter, struct strbuf *out,
 		    char *err, size_t errlen)
 {
 	json_object *arr, *f;
@@ -105,7 +107,7 @@ int vsip_getfilters(json_object *root, const char *filter, struct tbuf *out,
 	for (i = 0; arr && i < json_object_array_length(arr); i++) {
 		f = json_object_array_get_idx(arr, i);
 		if (!json_object_is_type(f, json_type_object) ||
-		    !tj_str(f, "name", NULL)) {
+		    !state_json_str(f, "name", NULL)) {
 			char ptr[64];
 
 			snprintf(ptr, sizeof(ptr), "/filters/%zu", i);
@@ -120,40 +122,42 @@ int vsip_getfilters(json_object *root, const char *filter, struct tbuf *out,
 /* rule <id> at <pos> <dir> protocol <p> from <src> to <dst> [port <n>]
  * <action>[ with log]; -- or the text of a string rule verbatim. */
 static int rule_line(json_object *rule, size_t pos, const char *ptr,
-		     struct tbuf *out, char *err, size_t n)
+		     struct strbuf *out, char *err, size_t n)
 {
 	const char *port, *ethertype;
 
 	if (json_object_is_type(rule, json_type_string)) {
-		tbuf_printf(out, "  %s\n", json_object_get_string(rule));
+		strbuf_printf(out, "  %s\n", json_object_get_string(rule));
 		return 0;
 	}
 	if (!json_object_is_type(rule, json_type_object) ||
-	    tj_int(rule, "id", -1) < 0)
+	    state_json_int(rule, "id", -1) < 0)
 		return bad(err, n, ptr,
 			   "a rule is a string or an object with an integer "
 			   "\"id\"");
-	tbuf_printf(out, "  rule %lld at %zu %s", tj_int(rule, "id", 0), pos,
-		    tj_str(rule, "direction", "inout"));
-	ethertype = tj_str(rule, "ethertype", NULL);
+	strbuf_printf(out, "  rule %lld at %zu %s",
+		      state_json_int(rule, "id", 0), pos,
+		      state_json_str(rule, "direction", "inout"));
+	ethertype = state_json_str(rule, "ethertype", NULL);
 	if (ethertype)
-		tbuf_printf(out, " ethertype %s stateless", ethertype);
+		strbuf_printf(out, " ethertype %s stateless", ethertype);
 	else
-		tbuf_printf(out, " protocol %s",
-			    tj_str(rule, "protocol", "any"));
-	tbuf_printf(out, " from %s to %s", tj_str(rule, "from", "any"),
-		    tj_str(rule, "to", "any"));
-	port = tj_str(rule, "port", NULL);
+		strbuf_printf(out, " protocol %s",
+			      state_json_str(rule, "protocol", "any"));
+	strbuf_printf(out, " from %s to %s",
+		      state_json_str(rule, "from", "any"),
+		      state_json_str(rule, "to", "any"));
+	port = state_json_str(rule, "port", NULL);
 	if (port)
-		tbuf_printf(out, " port %s", port);
-	tbuf_printf(out, " %s", tj_str(rule, "action", "accept"));
-	if (tj_bool(rule, "log", false))
-		tbuf_puts(out, " with log");
-	tbuf_puts(out, ";\n");
+		strbuf_printf(out, " port %s", port);
+	strbuf_printf(out, " %s", state_json_str(rule, "action", "accept"));
+	if (state_json_bool(rule, "log", false))
+		strbuf_puts(out, " with log");
+	strbuf_puts(out, ";\n");
 	return 0;
 }
 
-int vsip_getrules(json_object *root, const char *filter, struct tbuf *out,
+int vsip_getrules(json_object *root, const char *filter, struct strbuf *out,
 		  char *err, size_t errlen)
 {
 	json_object *f, *sets, *rs, *rules;
@@ -168,16 +172,17 @@ int vsip_getrules(json_object *root, const char *filter, struct tbuf *out,
 		rs = json_object_array_get_idx(sets, i);
 		snprintf(ptr, sizeof(ptr), "/filters/%zu/rulesets/%zu", fi, i);
 		if (!json_object_is_type(rs, json_type_object) ||
-		    !tj_str(rs, "name", NULL))
+		    !state_json_str(rs, "name", NULL))
 			return bad(err, errlen, ptr,
 				   "expected an object with a \"name\"");
-		tbuf_printf(out, "ruleset %s {\n", tj_str(rs, "name", ""));
-		tbuf_printf(out, "  # generation number: %lld\n",
-			    tj_int(rs, "generation", 0));
-		tbuf_printf(out, "  # realization time : %s\n",
-			    tj_str(rs, "realization_time", ""));
-		tbuf_printf(out, "  # %s\n",
-			    tj_str(rs, "comment", "FILTER rules"));
+		strbuf_printf(out, "ruleset %s {\n",
+			      state_json_str(rs, "name", ""));
+		strbuf_printf(out, "  # generation number: %lld\n",
+			      state_json_int(rs, "generation", 0));
+		strbuf_printf(out, "  # realization time : %s\n",
+			      state_json_str(rs, "realization_time", ""));
+		strbuf_printf(out, "  # %s\n",
+			      state_json_str(rs, "comment", "FILTER rules"));
 		rules = array_of(rs, "rules");
 		for (j = 0; rules && j < json_object_array_length(rules); j++) {
 			snprintf(ptr, sizeof(ptr),
@@ -188,12 +193,12 @@ int vsip_getrules(json_object *root, const char *filter, struct tbuf *out,
 			if (r < 0)
 				return r;
 		}
-		tbuf_puts(out, "}\n\n");
+		strbuf_puts(out, "}\n\n");
 	}
 	return 0;
 }
 
-int vsip_getaddrsets(json_object *root, const char *filter, struct tbuf *out,
+int vsip_getaddrsets(json_object *root, const char *filter, struct strbuf *out,
 		     char *err, size_t errlen)
 {
 	json_object *f, *sets, *as, *ips, *ip;
@@ -208,10 +213,11 @@ int vsip_getaddrsets(json_object *root, const char *filter, struct tbuf *out,
 		as = json_object_array_get_idx(sets, i);
 		snprintf(ptr, sizeof(ptr), "/filters/%zu/addrsets/%zu", fi, i);
 		if (!json_object_is_type(as, json_type_object) ||
-		    !tj_str(as, "name", NULL))
+		    !state_json_str(as, "name", NULL))
 			return bad(err, errlen, ptr,
 				   "expected an object with a \"name\"");
-		tbuf_printf(out, "addrset %s {\n", tj_str(as, "name", ""));
+		strbuf_printf(out, "addrset %s {\n",
+			      state_json_str(as, "name", ""));
 		ips = array_of(as, "ips");
 		for (j = 0; ips && j < json_object_array_length(ips); j++) {
 			ip = json_object_array_get_idx(ips, j);
@@ -222,15 +228,15 @@ int vsip_getaddrsets(json_object *root, const char *filter, struct tbuf *out,
 				return bad(err, errlen, ptr,
 					   "expected a string");
 			}
-			tbuf_printf(out, "ip %s,\n",
-				    json_object_get_string(ip));
+			strbuf_printf(out, "ip %s,\n",
+				      json_object_get_string(ip));
 		}
-		tbuf_puts(out, "}\n\n");
+		strbuf_puts(out, "}\n\n");
 	}
 	return 0;
 }
 
-int vsip_getmeminfo(json_object *root, struct tbuf *out, char *err,
+int vsip_getmeminfo(json_object *root, struct strbuf *out, char *err,
 		    size_t errlen)
 {
 	json_object *heaps = array_of(root, "meminfo"), *h;
@@ -238,24 +244,25 @@ int vsip_getmeminfo(json_object *root, struct tbuf *out, char *err,
 	char ptr[64];
 	size_t i;
 
-	tbuf_printf(out, "%-24s %14s %14s %18s %7s\n", "Heap Name", "Max Size",
-		    "Current Size", "Current Allocated", "% Used");
+	strbuf_printf(out, "%-24s %14s %14s %18s %7s\n", "Heap Name",
+		      "Max Size", "Current Size", "Current Allocated",
+		      "% Used");
 	for (i = 0; heaps && i < json_object_array_length(heaps); i++) {
 		h = json_object_array_get_idx(heaps, i);
 		snprintf(ptr, sizeof(ptr), "/meminfo/%zu", i);
 		if (!json_object_is_type(h, json_type_object) ||
-		    !tj_str(h, "name", NULL))
+		    !state_json_str(h, "name", NULL))
 			return bad(err, errlen, ptr,
 				   "expected an object with a \"name\"");
-		max = tj_int(h, "max", 0);
-		cur = tj_int(h, "current", 0);
-		alloc = tj_int(h, "allocated", 0);
+		max = state_json_int(h, "max", 0);
+		cur = state_json_int(h, "current", 0);
+		alloc = state_json_int(h, "allocated", 0);
 		if (max < 0 || cur < 0 || alloc < 0)
 			return bad(err, errlen, ptr,
 				   "sizes must be non-negative integers");
-		tbuf_printf(out, "%-24s %14lld %14lld %18lld %7lld\n",
-			    tj_str(h, "name", ""), max, cur, alloc,
-			    max ? alloc * 100 / max : 0);
+		strbuf_printf(out, "%-24s %14lld %14lld %18lld %7lld\n",
+			      state_json_str(h, "name", ""), max, cur, alloc,
+			      max ? alloc * 100 / max : 0);
 	}
 	return 0;
 }

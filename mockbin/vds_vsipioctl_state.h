@@ -1,6 +1,6 @@
 /* vds_vsipioctl_state.h - the distributed-firewall state of the mock
  * vds-vsipioctl.
- * Owns: the state file VSIP_STATE_PATH (filters with their rulesets and
+ * Owns: the state file STATE_VSIP (filters with their rulesets and
  * address sets, and the memory heaps; schema in docs/state-files.md) and the
  * text formats of getfilters/getrules/getaddrsets/getmeminfo.
  */
@@ -11,20 +11,19 @@
 
 #include <json-c/json.h>
 
-#include "tool_buf.h"
-
-#define VSIP_STATE_PATH "/var/lib/esxmock/vsip.json"
+#include "state.h"
+#include "strbuf.h"
 
 /* Each appends its report to out. 'root' is the parsed state file. Errors:
  * -ENOENT (unknown filter: err names it), -EBADMSG (bad state: err names
  * file and JSON pointer). */
-int vsip_getfilters(json_object *root, const char *filter, struct tbuf *out,
+int vsip_getfilters(json_object *root, const char *filter, struct strbuf *out,
 		    char *err, size_t errlen);
-int vsip_getrules(json_object *root, const char *filter, struct tbuf *out,
+int vsip_getrules(json_object *root, const char *filter, struct strbuf *out,
 		  char *err, size_t errlen);
-int vsip_getaddrsets(json_object *root, const char *filter, struct tbuf *out,
+int vsip_getaddrsets(json_object *root, const char *filter, struct strbuf *out,
 		     char *err, size_t errlen);
-int vsip_getmeminfo(json_object *root, struct tbuf *out, char *err,
+int vsip_getmeminfo(json_object *root, struct strbuf *out, char *err,
 		    size_t errlen);
 
 #endif

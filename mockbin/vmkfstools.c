@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_buf.h"
+#include "strbuf.h"
 #include "vmkfstools_disk.h"
 #include "vmkfstools_fs.h"
 
@@ -283,17 +283,16 @@ static int cmd_rename(const struct vmkfs_args *a)
 
 static int cmd_queryfs(const struct vmkfs_args *a)
 {
-	struct tbuf out;
+	struct strbuf out;
 	char err[512];
 
-	tbuf_init(&out);
+	strbuf_init(&out);
 	if (vfs_query(a->path, a->human, &out, err, sizeof(err)) < 0) {
-		tbuf_free(&out);
+		strbuf_release(&out);
 		fprintf(stderr, "%s\n", err);
 		return VMKFS_EXIT_FAIL;
 	}
-	fputs(out.p ? out.p : "", stdout);
-	tbuf_free(&out);
+	strbuf_xwrite(&out, stdout);
 	return 0;
 }
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_buf.h"
+#include "strbuf.h"
 
 /* ---- sizes, formats, geometry ---- */
 
@@ -129,16 +129,16 @@ static void kv_set(struct vd_kv **v, size_t *n, const char *key,
 	for (i = 0; i < *n; i++) {
 		if (strcmp((*v)[i].key, key) == 0) {
 			free((*v)[i].val);
-			(*v)[i].val = tool_xstrdup(val);
+			(*v)[i].val = xstrdup(val);
 			return;
 		}
 		if (sorted && at == *n && strcmp((*v)[i].key, key) > 0)
 			at = i;
 	}
-	*v = tool_xrealloc(*v, sizeof(**v) * (*n + 1));
+	*v = xrealloc(*v, sizeof(**v) * (*n + 1));
 	memmove(*v + at + 1, *v + at, sizeof(**v) * (*n - at));
-	(*v)[at].key = tool_xstrdup(key);
-	(*v)[at].val = tool_xstrdup(val);
+	(*v)[at].key = xstrdup(key);
+	(*v)[at].val = xstrdup(val);
 	(*n)++;
 }
 
@@ -259,7 +259,7 @@ static int parse_extent(char *line, struct vd_extent *x)
 	if (!q || q == p + 1)
 		return -EINVAL;
 	*q = '\0';
-	x->file = tool_xstrdup(p + 1);
+	x->file = xstrdup(p + 1);
 	p = trim(q + 1);
 	if (*p) {
 		errno = 0;
@@ -282,7 +282,7 @@ static bool is_access(const char *s)
 
 int vd_desc_parse(const char *text, struct vd_desc *d, char *err, size_t errlen)
 {
-	char *copy = tool_xstrdup(text), *line, *next, *s, *eq, *k, *v;
+	char *copy = xstrdup(text), *line, *next, *s, *eq, *k, *v;
 	struct vd_extent x;
 	int lineno = 0;
 	size_t vl;
@@ -307,8 +307,8 @@ int vd_desc_parse(const char *text, struct vd_desc *d, char *err, size_t errlen)
 					 lineno);
 				goto bad;
 			}
-			d->ext = tool_xrealloc(d->ext,
-					       sizeof(*d->ext) * (d->next + 1));
+			d->ext =
+			    xrealloc(d->ext, sizeof(*d->ext) * (d->next + 1));
 			d->ext[d->next++] = x;
 			continue;
 		}
@@ -346,27 +346,28 @@ bad:
 
 char *vd_desc_format(const struct vd_desc *d)
 {
-	struct tbuf b;
+	struct strbuf b;
 	size_t i;
 
-	tbuf_init(&b);
-	tbuf_puts(&b, "# Disk DescriptorFile\n");
+	strbuf_init(&b);
+	strbuf_puts(&b, "# Disk DescriptorFile\n");
 	for (i = 0; i < d->nhdr; i++)
-		tbuf_printf(&b, "%s=%s\n", d->hdr[i].key, d->hdr[i].val);
-	tbuf_puts(&b, "\n# Extent description\n");
+		strbuf_printf(&b, "%s=%s\n", d->hdr[i].key, d->hdr[i].val);
+	strbuf_puts(&b, "\n# Extent description\n");
 	for (i = 0; i < d->next; i++) {
-		tbuf_printf(&b, "%s %llu %s \"%s\"", d->ext[i].access,
-			    (unsigned long long)d->ext[i].sectors,
-			    d->ext[i].type, d->ext[i].file);
+		strbuf_printf(&b, "%s %llu %s \"%s\"", d->ext[i].access,
+			      (unsigned long long)d->ext[i].sectors,
+			      d->ext[i].type, d->ext[i].file);
 		if (d->ext[i].has_offset)
-			tbuf_printf(&b, " %llu",
-				    (unsigned long long)d->ext[i].offset);
-		tbuf_putc(&b, '\n');
+			strbuf_printf(&b, " %llu",
+				      (unsigned long long)d->ext[i].offset);
+		strbuf_putc(&b, '\n');
 	}
-	tbuf_puts(&b, "\n# The Disk Data Base \n#DDB\n\n");
+	strbuf_puts(&b, "\n# The Disk Data Base \n#DDB\n\n");
 	for (i = 0; i < d->nddb; i++)
-		tbuf_printf(&b, "%s = \"%s\"\n", d->ddb[i].key, d->ddb[i].val);
-	return tbuf_take(&b);
+		strbuf_printf(&b, "%s = \"%s\"\n", d->ddb[i].key,
+			      d->ddb[i].val);
+	return strbuf_xtake(&b);
 }
 
 void vd_new_identity(struct vd_desc *d, const unsigned char rnd[20])

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "esxroot.h"
-#include "tool_buf.h"
+#include "strbuf.h"
 
 #define VD_DESC_MAX (64 * 1024) /* a descriptor is a small text file */
 #define VD_COPY_CHUNK (1024 * 1024)
@@ -261,12 +261,12 @@ static void base_desc(struct vd_desc *d, uint64_t sectors, const char *flat,
 	vd_hdr_set(d, "parentCID", "ffffffff");
 	vd_hdr_set(d, "isNativeSnapshot", "\"no\"");
 	vd_hdr_set(d, "createType", "\"vmfs\"");
-	d->ext = tool_xmalloc(sizeof(*d->ext));
+	d->ext = xmalloc(sizeof(*d->ext));
 	memset(d->ext, 0, sizeof(*d->ext));
 	snprintf(d->ext[0].access, sizeof(d->ext[0].access), "RW");
 	snprintf(d->ext[0].type, sizeof(d->ext[0].type), "VMFS");
 	d->ext[0].sectors = sectors;
-	d->ext[0].file = tool_xstrdup(flat);
+	d->ext[0].file = xstrdup(flat);
 	d->next = 1;
 	vd_ddb_set(d, "ddb.adapterType", adapter);
 	vd_geometry(sectors, adapter, &c, &h, &s);
@@ -322,7 +322,7 @@ int vd_create(const char *path, const struct vd_create *c, struct vd_err *e)
 /* Copies the data regions of src (host fd) into dst at offset 'at'. */
 static int copy_sparse(int sfd, int dfd, uint64_t len, uint64_t at)
 {
-	char *buf = tool_xmalloc(VD_COPY_CHUNK);
+	char *buf = xmalloc(VD_COPY_CHUNK);
 	off_t off = 0, data, hole, end = (off_t)len;
 	ssize_t n;
 	int r = 0;
@@ -450,7 +450,7 @@ int vd_clone(const char *src, const char *dst, enum vd_format format,
 		free(d.ext[i].file);
 	d.next = 1;
 	free(d.ext[0].file);
-	d.ext[0].file = tool_xstrdup(flat);
+	d.ext[0].file = xstrdup(flat);
 	d.ext[0].sectors = total;
 	d.ext[0].has_offset = false;
 	snprintf(d.ext[0].access, sizeof(d.ext[0].access), "RW");
@@ -578,7 +578,7 @@ int vd_rename(const char *src, const char *dst, struct vd_err *e)
 	if (r == 0 && exists(dst))
 		r = -EEXIST;
 	sl = strlen(sstem);
-	old = tool_xmalloc(sizeof(*old) * d.next);
+	old = xmalloc(sizeof(*old) * d.next);
 	/* new extent names: the source stem replaced by the new one */
 	for (i = 0; i < d.next && r == 0; i++) {
 		old[i] = d.ext[i].file;
@@ -587,14 +587,14 @@ int vd_rename(const char *src, const char *dst, struct vd_err *e)
 				 old[i] + sl);
 		else
 			snprintf(nname, sizeof(nname), "%s-%s", stem, old[i]);
-		d.ext[i].file = tool_xstrdup(nname);
+		d.ext[i].file = xstrdup(nname);
 		extent_path(dst, nname, to, sizeof(to));
 		if (exists(to))
 			r = -EEXIST;
 	}
 	for (; i < d.next; i++) {
 		old[i] = d.ext[i].file;
-		d.ext[i].file = tool_xstrdup(old[i]);
+		d.ext[i].file = xstrdup(old[i]);
 	}
 	for (i = 0; i < d.next && r == 0; i++, done++) {
 		extent_path(src, old[i], from, sizeof(from));

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 
 #include "esxroot.h"
-#include "tool_json.h"
+#include "state.h"
 
 #define VFS_VOLUMES "/vmfs/volumes/"
 #define VFS_VMFS_MAX_FILE                                                      \
@@ -40,7 +40,7 @@ static bool is_vmfs(const struct vfs_volume *v)
 	return strncmp(v->type, "VMFS", 4) == 0;
 }
 
-void vfs_format(const struct vfs_volume *v, bool human, struct tbuf *out)
+void vfs_format(const struct vfs_volume *v, bool human, struct strbuf *out)
 {
 	const char *version = v->version, *mode = v->mode;
 	uint64_t bs = v->block_size ? v->block_size : 1;
@@ -57,48 +57,48 @@ void vfs_format(const struct vfs_volume *v, bool human, struct tbuf *out)
 	/* "VMFS-6" + "6.82" reads "VMFS-6.82"; "vfat" + "0.04" "vfat-0.04" */
 	if (version &&
 	    (strcmp(v->type, "VMFS-6") == 0 || strcmp(v->type, "VMFS-5") == 0))
-		tbuf_printf(out, "VMFS-%s", version);
+		strbuf_printf(out, "VMFS-%s", version);
 	else if (version)
-		tbuf_printf(out, "%s-%s", v->type, version);
+		strbuf_printf(out, "%s-%s", v->type, version);
 	else
-		tbuf_puts(out, v->type);
-	tbuf_printf(out, " file system spanning %zu partitions.\n",
-		    v->ndevices ? v->ndevices : 1);
-	tbuf_printf(out, "File system label (if any): %s\n", v->name);
-	tbuf_printf(out, "Mode: %s\n", mode);
+		strbuf_puts(out, v->type);
+	strbuf_printf(out, " file system spanning %zu partitions.\n",
+		      v->ndevices ? v->ndevices : 1);
+	strbuf_printf(out, "File system label (if any): %s\n", v->name);
+	strbuf_printf(out, "Mode: %s\n", mode);
 	if (human) {
 		vfs_human(v->size, a, sizeof(a));
 		vfs_human(v->free, b, sizeof(b));
 		vfs_human(bs, c, sizeof(c));
-		tbuf_printf(out,
-			    "Capacity %s, %s available, file block size %s", a,
-			    b, c);
+		strbuf_printf(out,
+			      "Capacity %s, %s available, file block size %s",
+			      a, b, c);
 		if (is_vmfs(v)) {
 			vfs_human(VFS_VMFS_MAX_FILE, d, sizeof(d));
-			tbuf_printf(out, ", max supported file size %s", d);
+			strbuf_printf(out, ", max supported file size %s", d);
 		}
 	} else {
-		tbuf_printf(out,
-			    "Capacity %" PRIu64 " (%" PRIu64
-			    " file blocks * %" PRIu64 "), %" PRIu64 " (%" PRIu64
-			    " blocks) avail",
-			    v->size, v->size / bs, bs, v->free, v->free / bs);
+		strbuf_printf(out,
+			      "Capacity %" PRIu64 " (%" PRIu64
+			      " file blocks * %" PRIu64 "), %" PRIu64
+			      " (%" PRIu64 " blocks) avail",
+			      v->size, v->size / bs, bs, v->free, v->free / bs);
 		if (is_vmfs(v))
-			tbuf_printf(out, ", max supported file size %llu",
-				    (unsigned long long)VFS_VMFS_MAX_FILE);
+			strbuf_printf(out, ", max supported file size %llu",
+				      (unsigned long long)VFS_VMFS_MAX_FILE);
 	}
-	tbuf_putc(out, '\n');
-	tbuf_printf(out, "UUID: %s\n", v->uuid);
-	tbuf_printf(out, "Partitions spanned (on \"%s\"):\n",
-		    is_vmfs(v) ? "lvm" : "disks");
+	strbuf_putc(out, '\n');
+	strbuf_printf(out, "UUID: %s\n", v->uuid);
+	strbuf_printf(out, "Partitions spanned (on \"%s\"):\n",
+		      is_vmfs(v) ? "lvm" : "disks");
 	for (i = 0; i < v->ndevices; i++)
-		tbuf_printf(out, "\t%s\n", v->devices[i]);
-	tbuf_puts(out, "Is Native Snapshot Capable: NO\n");
+		strbuf_printf(out, "\t%s\n", v->devices[i]);
+	strbuf_puts(out, "Is Native Snapshot Capable: NO\n");
 }
 
 static int bad(char *err, size_t n, size_t idx, const char *what)
 {
-	snprintf(err, n, "'%s': /filesystems/%zu: %s", VFS_STATE_PATH, idx,
+	snprintf(err, n, "'%s': /filesystems/%zu: %s", STATE_STORAGE, idx,
 		 what);
 	return -EBADMSG;
 }
@@ -127,15 +127,15 @@ static int volume_of(json_object *o, size_t idx, struct vfs_volume *v,
 	memset(v, 0, sizeof(*v));
 	if (!json_object_is_type(o, json_type_object))
 		return bad(err, n, idx, "expected an object");
-	v->name = tj_str(o, "volume_name", NULL);
-	v->uuid = tj_str(o, "uuid", NULL);
-	v->type = tj_str(o, "type", NULL);
+	v->name = state_json_str(o, "volume_name", NULL);
+	v->uuid = state_json_str(o, "uuid", NULL);
+	v->type = state_json_str(o, "type", NULL);
 	if (!v->name || !v->uuid || !v->type)
 		return bad(err, n, idx,
 			   "\"volume_name\", \"uuid\" and \"type\" are "
 			   "required strings");
-	v->version = tj_str(o, "version", NULL);
-	v->mode = tj_str(o, "mode", NULL);
+	v->version = state_json_str(o, "version", NULL);
+	v->mode = state_json_str(o, "mode", NULL);
 	v->size = get_u64(o, "size", &ok);
 	v->free = get_u64(o, "free", &ok);
 	v->block_size = get_u64(o, "block_size", &ok);
@@ -164,12 +164,13 @@ static int volume_of(json_object *o, size_t idx, struct vfs_volume *v,
 	return 0;
 }
 
-int vfs_query(const char *path, bool human, struct tbuf *out, char *err,
+int vfs_query(const char *path, bool human, struct strbuf *out, char *err,
 	      size_t errlen)
 {
 	char host[PATH_MAX], name[256];
 	json_object *root = NULL, *arr;
 	struct vfs_volume v;
+	struct state_err se;
 	struct stat sb;
 	size_t i, nl;
 	const char *p;
@@ -189,15 +190,17 @@ int vfs_query(const char *path, bool human, struct tbuf *out, char *err,
 		goto not_volume;
 	memcpy(name, p, nl);
 	name[nl] = '\0';
-	r = tj_read(VFS_STATE_PATH, &root, err, errlen);
-	if (r < 0)
+	r = state_json_read(STATE_STORAGE, &root, &se);
+	if (r < 0) {
+		snprintf(err, errlen, "%s", se.msg);
 		return r;
+	}
 	if (!json_object_is_type(root, json_type_object) ||
 	    !json_object_object_get_ex(root, "filesystems", &arr) ||
 	    !json_object_is_type(arr, json_type_array)) {
 		json_object_put(root);
 		snprintf(err, errlen, "'%s': /filesystems: expected an array",
-			 VFS_STATE_PATH);
+			 STATE_STORAGE);
 		return -EBADMSG;
 	}
 	for (i = 0; i < json_object_array_length(arr); i++) {

@@ -1,6 +1,6 @@
 /* vmkfstools_fs.h - `vmkfstools -P [-h] PATH` of the mock vmkfstools.
  * Owns: reading the mounted volumes from the storage state file (the
- * "filesystems" array of VFS_STATE_PATH, shared with esxcli storage) and
+ * "filesystems" array of STATE_STORAGE, shared with esxcli storage) and
  * the -P / -Ph output formats (docs/esx-cli-reference.md 6.2).
  */
 #ifndef ESXMOCK_VMKFSTOOLS_FS_H
@@ -10,9 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tool_buf.h"
-
-#define VFS_STATE_PATH "/var/lib/esxmock/storage.json"
+#include "state.h"
+#include "strbuf.h"
 
 /* One volume, as -P needs it. Strings are borrowed from the parsed state. */
 struct vfs_volume {
@@ -28,11 +27,11 @@ struct vfs_volume {
 
 /* Appends the -P (human: -Ph) report of the volume holding ESXi path 'path'
  * to out. -ENOENT / -EBADMSG with a message in err. */
-int vfs_query(const char *path, bool human, struct tbuf *out, char *err,
+int vfs_query(const char *path, bool human, struct strbuf *out, char *err,
 	      size_t errlen);
 
 /* The report of one volume (exposed for the unit tests). */
-void vfs_format(const struct vfs_volume *v, bool human, struct tbuf *out);
+void vfs_format(const struct vfs_volume *v, bool human, struct strbuf *out);
 
 /* "499.8 GB", "1 MB", "64 TB": the -Ph size form. */
 void vfs_human(uint64_t bytes, char *out, size_t n);

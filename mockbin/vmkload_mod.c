@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "modules.h"
-#include "tool_buf.h"
+#include "strbuf.h"
 
 #define VMKLOAD_EXIT_FAIL 1
 
@@ -132,17 +132,17 @@ static int do_show(const char *name)
 
 static int do_load(const char *name, int argc, char **argv)
 {
-	struct tbuf opts;
+	struct strbuf opts;
 	char *o;
 	int i, r;
 
-	tbuf_init(&opts);
+	strbuf_init(&opts);
 	for (i = 0; i < argc; i++) {
 		if (i)
-			tbuf_putc(&opts, ' ');
-		tbuf_puts(&opts, argv[i]);
+			strbuf_putc(&opts, ' ');
+		strbuf_puts(&opts, argv[i]);
 	}
-	o = tbuf_take(&opts);
+	o = strbuf_xtake(&opts);
 	r = mod_load(name, argc ? o : NULL, false);
 	free(o);
 	if (r < 0)

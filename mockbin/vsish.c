@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "modules.h"
-#include "tool_buf.h"
-#include "tool_json.h"
+#include "strbuf.h"
+#include "state.h"
 #include "vsish_tree.h"
 
 /* Exit statuses: a failed command exits 2 (the code a vsish `set` of an
@@ -110,17 +110,17 @@ static void add_module_nodes(json_object *nodes)
 /* Loads the tree read-only. Prints the state-file error and returns NULL. */
 static json_object *load_tree(json_object **root)
 {
-	char err[TJ_ERR_MAX];
+	struct state_err err;
 	struct vsi_err verr;
 	json_object *nodes;
-	int r = tj_read(VSI_STATE_PATH, root, err, sizeof(err));
+	int r = state_json_read(STATE_VSI, root, &err);
 
 	if (r == -ENOENT || (r == 0 && !*root)) {
 		*root = json_object_new_object();
 		json_object_object_add(*root, "nodes",
 				       json_object_new_object());
 	} else if (r < 0) {
-		fprintf(stderr, "vsish: %s\n", err);
+		fprintf(stderr, "vsish: %s\n", err.msg);
 		return NULL;
 	}
 	nodes = vsi_nodes(*root, &verr);
@@ -163,7 +163,7 @@ static int cmd_ls(struct vsish *sh, int argc, char **argv)
 {
 	char path[VSI_PATH_MAX], missing[256];
 	json_object *root, *nodes, *leaf;
-	struct tbuf out;
+	struct strbuf out;
 	const char *base;
 
 	if (resolve(sh, "Ls", argc > 1 ? argv[1] : ".", path) < 0)
@@ -171,7 +171,7 @@ static int cmd_ls(struct vsish *sh, int argc, char **argv)
 	nodes = load_tree(&root);
 	if (!nodes)
 		return VSISH_EXIT_FAIL;
-	tbuf_init(&out);
+	strbuf_init(&out);
 	switch (vsi_lookup(nodes, path, &leaf, missing, sizeof(missing))) {
 	case VSI_MISSING:
 		json_object_put(root);
@@ -179,14 +179,13 @@ static int cmd_ls(struct vsish *sh, int argc, char **argv)
 		return VSISH_EXIT_FAIL;
 	case VSI_LEAF:
 		base = strrchr(path, '/') + 1;
-		tbuf_printf(&out, "%s\n", base);
+		strbuf_printf(&out, "%s\n", base);
 		break;
 	case VSI_DIR:
 		vsi_list(nodes, path, &out);
 		break;
 	}
-	fputs(out.p ? out.p : "", stdout);
-	tbuf_free(&out);
+	strbuf_xwrite(&out, stdout);
 	json_object_put(root);
 	return 0;
 }
@@ -229,7 +228,7 @@ static int cmd_get(struct vsish *sh, int argc, char **argv)
 	char path[VSI_PATH_MAX], missing[256];
 	json_object *root, *nodes, *leaf;
 	struct vsi_err e;
-	struct tbuf out;
+	struct strbuf out;
 	enum vsi_kind k;
 	int r;
 
@@ -253,24 +252,24 @@ static int cmd_get(struct vsish *sh, int argc, char **argv)
 		fprintf(stderr, "VSISHCmdGetInt():Get failed: Not supported\n");
 		return VSISH_EXIT_FAIL;
 	}
-	tbuf_init(&out);
+	strbuf_init(&out);
 	r = vsi_format(leaf, path, sh->parse, &out, &e);
 	json_object_put(root);
 	if (r < 0) {
-		tbuf_free(&out);
+		strbuf_release(&out);
 		return op_failed("Get", "Get", &e);
 	}
-	fputs(out.p ? out.p : "", stdout);
-	tbuf_free(&out);
+	strbuf_xwrite(&out, stdout);
 	return 0;
 }
 
 static int cmd_set(struct vsish *sh, int argc, char **argv)
 {
-	char path[VSI_PATH_MAX], missing[256], err[TJ_ERR_MAX];
+	char path[VSI_PATH_MAX], missing[256];
+	struct state_err err;
 	json_object *nodes, *leaf;
 	struct vsi_err e;
-	struct tj_doc doc;
+	struct state_doc doc;
 	enum vsi_kind k;
 	int r;
 
@@ -280,8 +279,8 @@ static int cmd_set(struct vsish *sh, int argc, char **argv)
 	}
 	if (resolve(sh, "Set", argv[1], path) < 0)
 		return VSISH_EXIT_FAIL;
-	if (tj_lock(&doc, VSI_STATE_PATH, err, sizeof(err)) < 0) {
-		fprintf(stderr, "vsish: %s\n", err);
+	if (state_json_lock(&doc, STATE_VSI, &err) < 0) {
+		fprintf(stderr, "vsish: %s\n", err.msg);
 		return VSISH_EXIT_FAIL;
 	}
 	if (!doc.root) {
@@ -291,28 +290,27 @@ static int cmd_set(struct vsish *sh, int argc, char **argv)
 	}
 	nodes = vsi_nodes(doc.root, &e);
 	if (!nodes) {
-		tj_release(&doc);
+		state_json_release(&doc);
 		return op_failed("Set", "Set", &e);
 	}
 	k = vsi_lookup(nodes, path, &leaf, missing, sizeof(missing));
 	if (k == VSI_MISSING) {
-		tj_release(&doc);
+		state_json_release(&doc);
 		path_error("Set", missing);
 		return VSISH_EXIT_FAIL;
 	}
 	if (k == VSI_DIR) {
-		tj_release(&doc);
+		state_json_release(&doc);
 		fprintf(stderr, "VSISHCmdSetInt():Set failed: Not supported\n");
 		return VSISH_EXIT_FAIL;
 	}
 	if (vsi_set(nodes, path, argc - 2, argv + 2, &e) < 0) {
-		tj_release(&doc);
+		state_json_release(&doc);
 		return op_failed("Set", "Set", &e);
 	}
-	r = tj_commit(&doc);
+	r = state_json_commit(&doc, &err);
 	if (r < 0) {
-		fprintf(stderr, "vsish: '%s': %s\n", VSI_STATE_PATH,
-			strerror(-r));
+		fprintf(stderr, "vsish: %s\n", err.msg);
 		return VSISH_EXIT_FAIL;
 	}
 	return 0;

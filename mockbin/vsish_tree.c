@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_json.h"
+#include "state.h"
 
 int vsi_path_resolve(const char *cwd, const char *in, char *out, size_t n)
 {
@@ -71,7 +71,7 @@ json_object *vsi_nodes(json_object *root, struct vsi_err *err)
 	err->state = true;
 	snprintf(err->msg, sizeof(err->msg),
 		 "'%s': /nodes: expected an object mapping paths to nodes",
-		 VSI_STATE_PATH);
+		 STATE_VSI);
 	return NULL;
 }
 
@@ -160,7 +160,7 @@ enum vsi_kind vsi_lookup(json_object *nodes, const char *path,
 	return VSI_MISSING;
 }
 
-void vsi_list(json_object *nodes, const char *dir, struct tbuf *out)
+void vsi_list(json_object *nodes, const char *dir, struct strbuf *out)
 {
 	json_object *seen = json_object_new_object();
 	const char *rest;
@@ -187,33 +187,33 @@ void vsi_list(json_object *nodes, const char *dir, struct tbuf *out)
 	}
 	json_object_object_foreach(seen, k, v)
 	{
-		tbuf_puts(out, k);
+		strbuf_puts(out, k);
 		if (json_object_get_boolean(v))
-			tbuf_putc(out, '/');
-		tbuf_putc(out, '\n');
+			strbuf_putc(out, '/');
+		strbuf_putc(out, '\n');
 	}
 	json_object_put(seen);
 }
 
 static void state_err(struct vsi_err *err, const char *path, const char *what)
 {
-	struct tbuf b;
+	struct strbuf b;
 	const char *p;
 	char *s;
 
-	tbuf_init(&b);
+	strbuf_init(&b);
 	for (p = path; *p; p++) {
 		if (*p == '/')
-			tbuf_puts(&b, "~1");
+			strbuf_puts(&b, "~1");
 		else if (*p == '~')
-			tbuf_puts(&b, "~0");
+			strbuf_puts(&b, "~0");
 		else
-			tbuf_putc(&b, *p);
+			strbuf_putc(&b, *p);
 	}
-	s = tbuf_take(&b);
+	s = strbuf_xtake(&b);
 	err->state = true;
-	snprintf(err->msg, sizeof(err->msg), "'%s': /nodes/%s: %s",
-		 VSI_STATE_PATH, s, what);
+	snprintf(err->msg, sizeof(err->msg), "'%s': /nodes/%s: %s", STATE_VSI,
+		 s, what);
 	free(s);
 }
 
@@ -226,48 +226,48 @@ static bool is_struct(json_object *o)
 static bool is_action(json_object *o)
 {
 	return json_object_is_type(o, json_type_object) &&
-	       tj_bool(o, "action", false);
+	       state_json_bool(o, "action", false);
 }
 
-static void fmt_scalar(json_object *v, bool hex, bool parse, struct tbuf *out)
+static void fmt_scalar(json_object *v, bool hex, bool parse, struct strbuf *out)
 {
 	switch (json_object_get_type(v)) {
 	case json_type_int:
 		if (hex)
-			tbuf_printf(
+			strbuf_printf(
 			    out, "0x%llx",
 			    (unsigned long long)json_object_get_int64(v));
 		else
-			tbuf_printf(out, "%lld",
-				    (long long)json_object_get_int64(v));
+			strbuf_printf(out, "%lld",
+				      (long long)json_object_get_int64(v));
 		break;
 	case json_type_boolean:
-		tbuf_putc(out, json_object_get_boolean(v) ? '1' : '0');
+		strbuf_putc(out, json_object_get_boolean(v) ? '1' : '0');
 		break;
 	case json_type_double:
-		tbuf_printf(out, "%g", json_object_get_double(v));
+		strbuf_printf(out, "%g", json_object_get_double(v));
 		break;
 	case json_type_string:
 		if (parse)
-			tbuf_putc(out, '"');
-		tbuf_puts(out, json_object_get_string(v));
+			strbuf_putc(out, '"');
+		strbuf_puts(out, json_object_get_string(v));
 		if (parse)
-			tbuf_putc(out, '"');
+			strbuf_putc(out, '"');
 		break;
 	default:
-		tbuf_puts(out, parse ? "\"\"" : "");
+		strbuf_puts(out, parse ? "\"\"" : "");
 	}
 }
 
 static int fmt_struct(json_object *node, const char *path, bool parse,
-		      int depth, struct tbuf *out, struct vsi_err *err);
+		      int depth, struct strbuf *out, struct vsi_err *err);
 
 /* One field of a struct: {"name", "label", "value", "hex"}. */
 static int fmt_field(json_object *f, const char *path, bool parse, int depth,
-		     struct tbuf *out, struct vsi_err *err)
+		     struct strbuf *out, struct vsi_err *err)
 {
-	const char *name = tj_str(f, "name", NULL);
-	const char *label = tj_str(f, "label", name);
+	const char *name = state_json_str(f, "name", NULL);
+	const char *label = state_json_str(f, "label", name);
 	json_object *v = NULL;
 
 	if (!json_object_is_type(f, json_type_object) || !name ||
@@ -276,11 +276,11 @@ static int fmt_field(json_object *f, const char *path, bool parse, int depth,
 			  "each struct field needs \"name\" and \"value\"");
 		return -EINVAL;
 	}
-	tbuf_pad(out, (size_t)(3 * depth));
+	strbuf_pad(out, (size_t)(3 * depth));
 	if (parse)
-		tbuf_printf(out, "\"%s\" : ", name);
+		strbuf_printf(out, "\"%s\" : ", name);
 	else
-		tbuf_printf(out, "%s:", label);
+		strbuf_printf(out, "%s:", label);
 	if (is_struct(v)) {
 		if (fmt_struct(v, path, parse, depth, out, err) < 0)
 			return -EINVAL;
@@ -290,21 +290,21 @@ static int fmt_field(json_object *f, const char *path, bool parse, int depth,
 			  "a field value must be a scalar or a struct");
 		return -EINVAL;
 	} else {
-		fmt_scalar(v, tj_bool(f, "hex", false), parse, out);
+		fmt_scalar(v, state_json_bool(f, "hex", false), parse, out);
 	}
 	if (parse)
-		tbuf_putc(out, ',');
-	tbuf_putc(out, '\n');
+		strbuf_putc(out, ',');
+	strbuf_putc(out, '\n');
 	return 0;
 }
 
 /* Writes "Title {\n fields... }" (human) or "{\n "n" : v,... }" (-p), with
  * the closing brace indented to depth-1 and no final newline. */
 static int fmt_struct(json_object *node, const char *path, bool parse,
-		      int depth, struct tbuf *out, struct vsi_err *err)
+		      int depth, struct strbuf *out, struct vsi_err *err)
 {
 	json_object *fields;
-	const char *title = tj_str(node, "title", "");
+	const char *title = state_json_str(node, "title", "");
 	size_t i, nf;
 
 	if (!json_object_object_get_ex(node, "fields", &fields) ||
@@ -313,20 +313,20 @@ static int fmt_struct(json_object *node, const char *path, bool parse,
 		return -EINVAL;
 	}
 	if (!parse && *title)
-		tbuf_printf(out, "%s ", title);
-	tbuf_puts(out, "{\n");
+		strbuf_printf(out, "%s ", title);
+	strbuf_puts(out, "{\n");
 	nf = json_object_array_length(fields);
 	for (i = 0; i < nf; i++)
 		if (fmt_field(json_object_array_get_idx(fields, i), path, parse,
 			      depth + 1, out, err) < 0)
 			return -EINVAL;
-	tbuf_pad(out, (size_t)(3 * depth));
-	tbuf_putc(out, '}');
+	strbuf_pad(out, (size_t)(3 * depth));
+	strbuf_putc(out, '}');
 	return 0;
 }
 
 int vsi_format(json_object *node, const char *path, bool parse,
-	       struct tbuf *out, struct vsi_err *err)
+	       struct strbuf *out, struct vsi_err *err)
 {
 	size_t i, n;
 	json_object *e;
@@ -339,7 +339,7 @@ int vsi_format(json_object *node, const char *path, bool parse,
 	if (is_struct(node)) {
 		if (fmt_struct(node, path, parse, 0, out, err) < 0)
 			return -EINVAL;
-		tbuf_putc(out, '\n');
+		strbuf_putc(out, '\n');
 		return 0;
 	}
 	switch (json_object_get_type(node)) {
@@ -359,7 +359,7 @@ int vsi_format(json_object *node, const char *path, bool parse,
 			} else {
 				fmt_scalar(e, false, parse, out);
 			}
-			tbuf_putc(out, '\n');
+			strbuf_putc(out, '\n');
 		}
 		return 0;
 	case json_type_object:
@@ -372,7 +372,7 @@ int vsi_format(json_object *node, const char *path, bool parse,
 		return -EINVAL;
 	default:
 		fmt_scalar(node, false, parse, out);
-		tbuf_putc(out, '\n');
+		strbuf_putc(out, '\n');
 		return 0;
 	}
 }
@@ -381,16 +381,16 @@ int vsi_format(json_object *node, const char *path, bool parse,
 
 static char *join_args(int argc, char **argv)
 {
-	struct tbuf b;
+	struct strbuf b;
 	int i;
 
-	tbuf_init(&b);
+	strbuf_init(&b);
 	for (i = 0; i < argc; i++) {
 		if (i)
-			tbuf_putc(&b, ' ');
-		tbuf_puts(&b, argv[i]);
+			strbuf_putc(&b, ' ');
+		strbuf_puts(&b, argv[i]);
 	}
-	return tbuf_take(&b);
+	return strbuf_xtake(&b);
 }
 
 static int parse_int(const char *s, long long *v)
@@ -449,7 +449,7 @@ static json_object *field_by_name(json_object *fields, const char *name)
 
 	for (i = 0; i < n; i++) {
 		f = json_object_array_get_idx(fields, i);
-		fn = tj_str(f, "name", NULL);
+		fn = state_json_str(f, "name", NULL);
 		if (fn && strcmp(fn, name) == 0)
 			return f;
 	}
@@ -459,7 +459,7 @@ static json_object *field_by_name(json_object *fields, const char *name)
 static int set_struct(json_object *node, const char *path, const char *text,
 		      struct vsi_err *err)
 {
-	const char *target = tj_str(node, "set", NULL);
+	const char *target = state_json_str(node, "set", NULL);
 	json_object *fields, *f, *old, *nv = NULL, *lim;
 	long long v;
 
@@ -481,11 +481,11 @@ static int set_struct(json_object *node, const char *path, const char *text,
 	if (json_object_is_type(nv, json_type_int)) {
 		v = json_object_get_int64(nv);
 		lim = field_by_name(fields, "min");
-		if (lim && tj_int(lim, "value", LLONG_MIN) > v)
+		if (lim && state_json_int(lim, "value", LLONG_MIN) > v)
 			goto range;
 		lim = field_by_name(fields, "max");
 		if (lim && json_object_object_get_ex(lim, "value", NULL) &&
-		    tj_int(lim, "value", LLONG_MAX) < v)
+		    state_json_int(lim, "value", LLONG_MAX) < v)
 			goto range;
 	}
 	json_object_object_add(f, "value", nv);
@@ -515,7 +515,8 @@ int vsi_set(json_object *nodes, const char *path, int argc, char **argv,
 				       json_object_new_string(text));
 		json_object_object_add(
 		    node, "count",
-		    json_object_new_int64(tj_int(node, "count", 0) + 1));
+		    json_object_new_int64(state_json_int(node, "count", 0) +
+					  1));
 	} else if (is_struct(node)) {
 		r = set_struct(node, path, text, err);
 	} else if (json_object_is_type(node, json_type_array) ||

@@ -1,5 +1,5 @@
 /* vsish_tree.h - the VSI node tree of the mock vsish.
- * Owns: the node model over the state file VSI_STATE_PATH (a flat JSON map
+ * Owns: the node model over the state file STATE_VSI (a flat JSON map
  * "/abs/path" -> node; directories are implied by path prefixes, see
  * docs/state-files.md), path resolution, listing, output formats and set.
  */
@@ -11,9 +11,9 @@
 
 #include <json-c/json.h>
 
-#include "tool_buf.h"
+#include "state.h"
+#include "strbuf.h"
 
-#define VSI_STATE_PATH "/var/lib/esxmock/vsi.json"
 #define VSI_PATH_MAX 1024
 
 enum vsi_kind {
@@ -46,12 +46,12 @@ enum vsi_kind vsi_lookup(json_object *nodes, const char *path,
 
 /* Appends the children of directory 'dir', one per line, directories with a
  * trailing '/', in the order they first appear in the state file. */
-void vsi_list(json_object *nodes, const char *dir, struct tbuf *out);
+void vsi_list(json_object *nodes, const char *dir, struct strbuf *out);
 
 /* Appends the value of a leaf in the human (parse=false) or the -p format.
  * -EINVAL with err when the node cannot be read (write-only, bad form). */
 int vsi_format(json_object *node, const char *path, bool parse,
-	       struct tbuf *out, struct vsi_err *err);
+	       struct strbuf *out, struct vsi_err *err);
 
 /* Applies `set PATH ARGS...` to the leaf 'path' in 'nodes' (which the caller
  * holds locked and commits). -EINVAL with err on a refused value. */

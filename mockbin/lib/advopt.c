@@ -118,8 +118,8 @@ int advopt_load(struct advopt_set *s, const struct esxconf *conf,
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	r = state_json_load(STATE_ADVOPTS, &root, err);
-	if (r < 0)
+	r = state_json_read(STATE_ADVOPTS, &root, err);
+	if (r < 0 && r != -ENOENT)
 		return r;
 	arr = state_json_array(root, "options");
 	n = arr ? json_object_array_length(arr) : 0;

@@ -9,51 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void fmt_buf_put(struct fmt_buf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-		char *ns;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		ns = realloc(b->s, cap);
-		if (!ns) {
-			b->oom = true;
-			return;
-		}
-		b->s = ns;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-void fmt_buf_puts(struct fmt_buf *b, const char *s)
-{
-	fmt_buf_put(b, s, strlen(s));
-}
-
-void fmt_buf_printf(struct fmt_buf *b, const char *f, ...)
-{
-	va_list ap;
-	char *s = NULL;
-	int n;
-
-	va_start(ap, f);
-	n = vasprintf(&s, f, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->oom = true;
-		return;
-	}
-	fmt_buf_put(b, s, (size_t)n);
-	free(s);
-}
-
 void fmt_result_init(struct fmt_result *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -329,37 +284,32 @@ struct fmt_rec *fmt_sub(struct fmt_rec *rec, const char *prop)
 
 char *fmt_value_text(const struct fmt_field *f, const struct fmt_value *v)
 {
-	struct fmt_buf b = {0};
+	struct strbuf b = STRBUF_INIT;
 
-	fmt_buf_puts(&b, "");
 	switch (f->type) {
 	case FMT_STRING:
 		if (v->set && v->s)
-			fmt_buf_puts(&b, v->s);
+			strbuf_puts(&b, v->s);
 		break;
 	case FMT_INT:
-		fmt_buf_printf(&b, "%lld", v->set ? v->i : 0);
+		strbuf_printf(&b, "%lld", v->set ? v->i : 0);
 		break;
 	case FMT_BOOL:
-		fmt_buf_puts(&b, v->set && v->b ? "true" : "false");
+		strbuf_puts(&b, v->set && v->b ? "true" : "false");
 		break;
 	case FMT_STRLIST:
 		for (size_t i = 0; i < v->nitems; i++) {
 			if (i)
-				fmt_buf_puts(&b, ", ");
-			fmt_buf_puts(&b, v->items[i]);
+				strbuf_puts(&b, ", ");
+			strbuf_puts(&b, v->items[i]);
 		}
 		break;
 	case FMT_STRUCT:
 		break;
 	}
 	if (f->unit && f->type != FMT_STRUCT && f->type != FMT_STRLIST)
-		fmt_buf_printf(&b, " %s", f->unit);
-	if (b.oom) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
+		strbuf_printf(&b, " %s", f->unit);
+	return strbuf_take(&b);
 }
 
 /* Lowercase alphanumerics only: "Is SSD" and "isssd" compare equal. */
@@ -447,8 +397,9 @@ void fmt_select(const struct fmt_schema *s, const char *fields, bool human,
 
 int fmt_render(const struct fmt_result *r, const struct fmt_opts *o, FILE *out)
 {
-	struct fmt_buf b = {0};
+	struct strbuf b = STRBUF_INIT;
 	enum fmt_layout layout = o->layout;
+	int rc;
 
 	if (r->oom)
 		return -ENOMEM;
@@ -478,12 +429,7 @@ int fmt_render(const struct fmt_result *r, const struct fmt_opts *o, FILE *out)
 			fmt_render_simple(r, o, &b);
 		break;
 	}
-	if (b.oom) {
-		free(b.s);
-		return -ENOMEM;
-	}
-	if (b.len)
-		fwrite(b.s, 1, b.len, out);
-	free(b.s);
-	return 0;
+	rc = strbuf_write(&b, out);
+	strbuf_release(&b);
+	return rc;
 }

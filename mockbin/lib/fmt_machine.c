@@ -8,67 +8,67 @@
 
 /* ---- xml ---------------------------------------------------------- */
 
-static void xml_indent(struct fmt_buf *b, int lvl)
+static void xml_indent(struct strbuf *b, int lvl)
 {
 	for (int i = 0; i < lvl; i++)
-		fmt_buf_puts(b, "   ");
+		strbuf_puts(b, "   ");
 }
 
-static void xml_text(struct fmt_buf *b, const char *s)
+static void xml_text(struct strbuf *b, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
 		case '&':
-			fmt_buf_puts(b, "&amp;");
+			strbuf_puts(b, "&amp;");
 			break;
 		case '<':
-			fmt_buf_puts(b, "&lt;");
+			strbuf_puts(b, "&lt;");
 			break;
 		case '>':
-			fmt_buf_puts(b, "&gt;");
+			strbuf_puts(b, "&gt;");
 			break;
 		case '"':
-			fmt_buf_puts(b, "&quot;");
+			strbuf_puts(b, "&quot;");
 			break;
 		default:
-			fmt_buf_put(b, s, 1);
+			strbuf_put(b, s, 1);
 		}
 	}
 }
 
-static void xml_prim(struct fmt_buf *b, int lvl, enum fmt_type t,
+static void xml_prim(struct strbuf *b, int lvl, enum fmt_type t,
 		     const struct fmt_value *v)
 {
 	xml_indent(b, lvl);
 	if (t == FMT_INT) {
-		fmt_buf_printf(b, "<integer>%lld</integer>\n", v->i);
+		strbuf_printf(b, "<integer>%lld</integer>\n", v->i);
 	} else if (t == FMT_BOOL) {
-		fmt_buf_printf(b, "<boolean>%s</boolean>\n",
-			       v->b ? "true" : "false");
+		strbuf_printf(b, "<boolean>%s</boolean>\n",
+			      v->b ? "true" : "false");
 	} else {
-		fmt_buf_puts(b, "<string>");
+		strbuf_puts(b, "<string>");
 		xml_text(b, v->s);
-		fmt_buf_puts(b, "</string>\n");
+		strbuf_puts(b, "</string>\n");
 	}
 }
 
-static void xml_struct(struct fmt_buf *b, int lvl, const struct fmt_schema *s,
+static void xml_struct(struct strbuf *b, int lvl, const struct fmt_schema *s,
 		       const struct fmt_rec *rec);
 
-static void xml_value(struct fmt_buf *b, int lvl, const struct fmt_field *f,
+static void xml_value(struct strbuf *b, int lvl, const struct fmt_field *f,
 		      const struct fmt_value *v)
 {
 	switch (f->type) {
 	case FMT_STRLIST:
 		xml_indent(b, lvl);
-		fmt_buf_puts(b, "<list type=\"string\">\n");
+		strbuf_puts(b, "<list type=\"string\">\n");
 		for (size_t i = 0; i < v->nitems; i++) {
 			struct fmt_value item = {.set = true, .s = v->items[i]};
 
 			xml_prim(b, lvl + 1, FMT_STRING, &item);
 		}
 		xml_indent(b, lvl);
-		fmt_buf_puts(b, "</list>\n");
+		strbuf_puts(b, "</list>\n");
 		break;
 	case FMT_STRUCT:
 		xml_struct(b, lvl, f->sub, v->sub);
@@ -78,32 +78,32 @@ static void xml_value(struct fmt_buf *b, int lvl, const struct fmt_field *f,
 	}
 }
 
-static void xml_struct(struct fmt_buf *b, int lvl, const struct fmt_schema *s,
+static void xml_struct(struct strbuf *b, int lvl, const struct fmt_schema *s,
 		       const struct fmt_rec *rec)
 {
 	struct fmt_cols cols;
 
 	xml_indent(b, lvl);
-	fmt_buf_printf(b, "<structure typeName=\"%s\">\n", s->type_name);
+	strbuf_printf(b, "<structure typeName=\"%s\">\n", s->type_name);
 	fmt_sorted(s, &cols);
 	for (size_t c = 0; rec && c < cols.n; c++) {
 		const struct fmt_field *f = &s->fields[cols.idx[c]];
 
 		xml_indent(b, lvl + 1);
-		fmt_buf_printf(b, "<field name=\"%s\">\n", f->prop);
+		strbuf_printf(b, "<field name=\"%s\">\n", f->prop);
 		xml_value(b, lvl + 2, f, &rec->v[cols.idx[c]]);
 		xml_indent(b, lvl + 1);
-		fmt_buf_puts(b, "</field>\n");
+		strbuf_puts(b, "</field>\n");
 	}
 	xml_indent(b, lvl);
-	fmt_buf_puts(b, "</structure>\n");
+	strbuf_puts(b, "</structure>\n");
 }
 
-void fmt_render_xml(const struct fmt_result *r, struct fmt_buf *b)
+void fmt_render_xml(const struct fmt_result *r, struct strbuf *b)
 {
-	fmt_buf_puts(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-			"<output xmlns=\"http://www.vmware.com/Products/ESX/"
-			"5.0/esxcli\">\n<root>\n");
+	strbuf_puts(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		       "<output xmlns=\"http://www.vmware.com/Products/ESX/"
+		       "5.0/esxcli\">\n<root>\n");
 	switch (r->shape) {
 	case FMT_SHAPE_PRIM:
 		xml_prim(b, 1, r->prim_type, &r->prim);
@@ -113,73 +113,72 @@ void fmt_render_xml(const struct fmt_result *r, struct fmt_buf *b)
 			xml_struct(b, 1, r->schema, r->recs[0]);
 		break;
 	case FMT_SHAPE_LIST:
-		fmt_buf_puts(b, "   <list type=\"structure\">\n");
+		strbuf_puts(b, "   <list type=\"structure\">\n");
 		for (size_t i = 0; i < r->nrecs; i++)
 			xml_struct(b, 2, r->schema, r->recs[i]);
-		fmt_buf_puts(b, "   </list>\n");
+		strbuf_puts(b, "   </list>\n");
 		break;
 	case FMT_SHAPE_NONE:
 		break;
 	}
-	fmt_buf_puts(b, "</root>\n</output>\n");
+	strbuf_puts(b, "</root>\n</output>\n");
 }
 
 /* ---- csv ---------------------------------------------------------- */
 
 /* Newlines become the two characters \n (csv and keyvalue). */
-static void put_escaped_nl(struct fmt_buf *b, const char *s, bool dquote)
+static void put_escaped_nl(struct strbuf *b, const char *s, bool dquote)
 {
 	for (; s && *s; s++) {
 		if (*s == '\n')
-			fmt_buf_puts(b, "\\n");
+			strbuf_puts(b, "\\n");
 		else if (*s == '"' && dquote)
-			fmt_buf_puts(b, "\"\"");
+			strbuf_puts(b, "\"\"");
 		else
-			fmt_buf_put(b, s, 1);
+			strbuf_put(b, s, 1);
 	}
 }
 
-static void csv_cell(struct fmt_buf *b, const char *s)
+static void csv_cell(struct strbuf *b, const char *s)
 {
 	if (s && strpbrk(s, ",\"")) {
-		fmt_buf_puts(b, "\"");
+		strbuf_puts(b, "\"");
 		put_escaped_nl(b, s, true);
-		fmt_buf_puts(b, "\"");
+		strbuf_puts(b, "\"");
 	} else {
 		put_escaped_nl(b, s, false);
 	}
-	fmt_buf_puts(b, ",");
+	strbuf_puts(b, ",");
 }
 
-static void csv_value(struct fmt_buf *b, const struct fmt_field *f,
+static void csv_value(struct strbuf *b, const struct fmt_field *f,
 		      const struct fmt_value *v)
 {
-	struct fmt_buf list = {0};
+	struct strbuf list = STRBUF_INIT;
 
 	switch (f->type) {
 	case FMT_INT:
-		fmt_buf_printf(b, "%lld,", v->i);
+		strbuf_printf(b, "%lld,", v->i);
 		break;
 	case FMT_BOOL:
-		fmt_buf_puts(b, v->b ? "true," : "false,");
+		strbuf_puts(b, v->b ? "true," : "false,");
 		break;
 	case FMT_STRLIST:
 		/* each item followed by a comma, the whole cell quoted */
-		fmt_buf_puts(&list, "");
 		for (size_t i = 0; i < v->nitems; i++) {
-			fmt_buf_puts(&list, v->items[i]);
-			fmt_buf_puts(&list, ",");
+			strbuf_puts(&list, v->items[i]);
+			strbuf_puts(&list, ",");
 		}
 		if (list.oom)
 			b->oom = true;
 		else if (v->nitems)
 			csv_cell(b, list.s);
 		else
-			fmt_buf_puts(b, ",");
-		free(list.s);
+			strbuf_puts(b, ",");
+		strbuf_release(&list);
 		break;
 	case FMT_STRUCT: /* nested structures: empty cell (docs) */
-		fmt_buf_puts(b, ",");
+		strbuf_puts(b, ",");
 		break;
 	default:
 		csv_cell(b, v->s);
@@ -187,7 +186,7 @@ static void csv_value(struct fmt_buf *b, const struct fmt_field *f,
 }
 
 void fmt_render_csv(const struct fmt_result *r, const struct fmt_opts *o,
-		    struct fmt_buf *b)
+		    struct strbuf *b)
 {
 	struct fmt_cols cols;
 
@@ -197,20 +196,20 @@ void fmt_render_csv(const struct fmt_result *r, const struct fmt_opts *o,
 		struct fmt_field f = {.prop = "", .type = r->prim_type};
 
 		csv_value(b, &f, &r->prim);
-		fmt_buf_puts(b, "\n");
+		strbuf_puts(b, "\n");
 		return;
 	}
 	fmt_select(r->schema, o->fields, false, &cols);
 	if (o->show_header) {
 		for (size_t c = 0; c < cols.n; c++)
 			csv_cell(b, r->schema->fields[cols.idx[c]].prop);
-		fmt_buf_puts(b, "\n");
+		strbuf_puts(b, "\n");
 	}
 	for (size_t i = 0; i < r->nrecs; i++) {
 		for (size_t c = 0; c < cols.n; c++)
 			csv_value(b, &r->schema->fields[cols.idx[c]],
 				  &r->recs[i]->v[cols.idx[c]]);
-		fmt_buf_puts(b, "\n");
+		strbuf_puts(b, "\n");
 	}
 }
 
@@ -221,20 +220,20 @@ static const char *type_word(enum fmt_type t)
 	return t == FMT_INT ? "integer" : t == FMT_BOOL ? "boolean" : "string";
 }
 
-static void kv_prim(struct fmt_buf *b, const char *prefix, enum fmt_type t,
+static void kv_prim(struct strbuf *b, const char *prefix, enum fmt_type t,
 		    const struct fmt_value *v)
 {
-	fmt_buf_printf(b, "%s%s=", prefix, type_word(t));
+	strbuf_printf(b, "%s%s=", prefix, type_word(t));
 	if (t == FMT_INT)
-		fmt_buf_printf(b, "%lld", v->i);
+		strbuf_printf(b, "%lld", v->i);
 	else if (t == FMT_BOOL)
-		fmt_buf_puts(b, v->b ? "true" : "false");
+		strbuf_puts(b, v->b ? "true" : "false");
 	else
 		put_escaped_nl(b, v->s, false);
-	fmt_buf_puts(b, "\n");
+	strbuf_puts(b, "\n");
 }
 
-static void kv_struct(struct fmt_buf *b, const char *prefix,
+static void kv_struct(struct strbuf *b, const char *prefix,
 		      const struct fmt_schema *s, const struct fmt_rec *rec)
 {
 	struct fmt_cols cols;
@@ -256,13 +255,13 @@ static void kv_struct(struct fmt_buf *b, const char *prefix,
 			kv_struct(b, p, f->sub, v->sub);
 		} else if (f->type == FMT_STRLIST) {
 			if (v->nitems == 0)
-				fmt_buf_printf(b, "%s%s.string[] = \n", prefix,
-					       f->prop);
+				strbuf_printf(b, "%s%s.string[] = \n", prefix,
+					      f->prop);
 			for (size_t i = 0; i < v->nitems; i++) {
-				fmt_buf_printf(b, "%s%s.string[%zu].string=",
-					       prefix, f->prop, i);
+				strbuf_printf(b, "%s%s.string[%zu].string=",
+					      prefix, f->prop, i);
 				put_escaped_nl(b, v->items[i], false);
-				fmt_buf_puts(b, "\n");
+				strbuf_puts(b, "\n");
 			}
 		} else {
 			if (asprintf(&p, "%s%s.", prefix, f->prop) < 0) {
@@ -275,7 +274,7 @@ static void kv_struct(struct fmt_buf *b, const char *prefix,
 	}
 }
 
-void fmt_render_keyvalue(const struct fmt_result *r, struct fmt_buf *b)
+void fmt_render_keyvalue(const struct fmt_result *r, struct strbuf *b)
 {
 	char *p = NULL;
 
@@ -310,68 +309,68 @@ void fmt_render_keyvalue(const struct fmt_result *r, struct fmt_buf *b)
 
 /* ---- json --------------------------------------------------------- */
 
-static void json_string(struct fmt_buf *b, const char *s)
+static void json_string(struct strbuf *b, const char *s)
 {
-	fmt_buf_puts(b, "\"");
+	strbuf_puts(b, "\"");
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		switch (c) {
 		case '\\':
-			fmt_buf_puts(b, "\\\\");
+			strbuf_puts(b, "\\\\");
 			break;
 		case '/':
-			fmt_buf_puts(b, "\\/");
+			strbuf_puts(b, "\\/");
 			break;
 		case '"':
-			fmt_buf_puts(b, "\\\"");
+			strbuf_puts(b, "\\\"");
 			break;
 		case '\b':
-			fmt_buf_puts(b, "\\b");
+			strbuf_puts(b, "\\b");
 			break;
 		case '\f':
-			fmt_buf_puts(b, "\\f");
+			strbuf_puts(b, "\\f");
 			break;
 		case '\n':
-			fmt_buf_puts(b, "\\n");
+			strbuf_puts(b, "\\n");
 			break;
 		case '\r':
-			fmt_buf_puts(b, "\\r");
+			strbuf_puts(b, "\\r");
 			break;
 		case '\t':
-			fmt_buf_puts(b, "\\t");
+			strbuf_puts(b, "\\t");
 			break;
 		default:
 			if (c < 0x20)
-				fmt_buf_printf(b, "\\u%04x", c);
+				strbuf_printf(b, "\\u%04x", c);
 			else
-				fmt_buf_put(b, s, 1);
+				strbuf_put(b, s, 1);
 		}
 	}
-	fmt_buf_puts(b, "\"");
+	strbuf_puts(b, "\"");
 }
 
-static void json_struct(struct fmt_buf *b, const struct fmt_schema *s,
+static void json_struct(struct strbuf *b, const struct fmt_schema *s,
 			const struct fmt_rec *rec);
 
-static void json_value(struct fmt_buf *b, const struct fmt_field *f,
+static void json_value(struct strbuf *b, const struct fmt_field *f,
 		       const struct fmt_value *v)
 {
 	switch (f->type) {
 	case FMT_INT:
-		fmt_buf_printf(b, "%lld", v->i);
+		strbuf_printf(b, "%lld", v->i);
 		break;
 	case FMT_BOOL:
-		fmt_buf_puts(b, v->b ? "true" : "false");
+		strbuf_puts(b, v->b ? "true" : "false");
 		break;
 	case FMT_STRLIST:
-		fmt_buf_puts(b, "[");
+		strbuf_puts(b, "[");
 		for (size_t i = 0; i < v->nitems; i++) {
 			if (i)
-				fmt_buf_puts(b, ", ");
+				strbuf_puts(b, ", ");
 			json_string(b, v->items[i]);
 		}
-		fmt_buf_puts(b, "]");
+		strbuf_puts(b, "]");
 		break;
 	case FMT_STRUCT:
 		json_struct(b, f->sub, v->sub);
@@ -381,30 +380,30 @@ static void json_value(struct fmt_buf *b, const struct fmt_field *f,
 	}
 }
 
-static void json_struct(struct fmt_buf *b, const struct fmt_schema *s,
+static void json_struct(struct strbuf *b, const struct fmt_schema *s,
 			const struct fmt_rec *rec)
 {
 	struct fmt_cols cols;
 
 	if (!rec) {
-		fmt_buf_puts(b, "null");
+		strbuf_puts(b, "null");
 		return;
 	}
 	fmt_sorted(s, &cols);
-	fmt_buf_puts(b, "{");
+	strbuf_puts(b, "{");
 	for (size_t c = 0; c < cols.n; c++) {
 		const struct fmt_field *f = &s->fields[cols.idx[c]];
 
 		if (c)
-			fmt_buf_puts(b, ", ");
+			strbuf_puts(b, ", ");
 		json_string(b, f->prop);
-		fmt_buf_puts(b, ": ");
+		strbuf_puts(b, ": ");
 		json_value(b, f, &rec->v[cols.idx[c]]);
 	}
-	fmt_buf_puts(b, "}");
+	strbuf_puts(b, "}");
 }
 
-void fmt_render_json(const struct fmt_result *r, struct fmt_buf *b)
+void fmt_render_json(const struct fmt_result *r, struct strbuf *b)
 {
 	struct fmt_field f = {.prop = "", .type = r->prim_type};
 
@@ -416,16 +415,16 @@ void fmt_render_json(const struct fmt_result *r, struct fmt_buf *b)
 		json_struct(b, r->schema, r->nrecs ? r->recs[0] : NULL);
 		break;
 	case FMT_SHAPE_LIST:
-		fmt_buf_puts(b, "[");
+		strbuf_puts(b, "[");
 		for (size_t i = 0; i < r->nrecs; i++) {
 			if (i)
-				fmt_buf_puts(b, ", ");
+				strbuf_puts(b, ", ");
 			json_struct(b, r->schema, r->recs[i]);
 		}
-		fmt_buf_puts(b, "]");
+		strbuf_puts(b, "]");
 		break;
 	case FMT_SHAPE_NONE:
 		return;
 	}
-	fmt_buf_puts(b, "\n");
+	strbuf_puts(b, "\n");
 }

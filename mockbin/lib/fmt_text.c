@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void indent(struct fmt_buf *b, int n)
+static void indent(struct strbuf *b, int n)
 {
 	for (int i = 0; i < n; i++)
-		fmt_buf_put(b, " ", 1);
+		strbuf_put(b, " ", 1);
 }
 
 static bool name_is(const char *name, const char *want, size_t n)
@@ -18,7 +18,7 @@ static bool name_is(const char *name, const char *want, size_t n)
 
 /* "%Name%" headers take the value of that field (display or property
  * name); anything else is literal text. */
-static void put_header(const struct fmt_rec *rec, struct fmt_buf *b)
+static void put_header(const struct fmt_rec *rec, struct strbuf *b)
 {
 	const char *h = rec->schema->header;
 	size_t n = strlen(h);
@@ -36,30 +36,30 @@ static void put_header(const struct fmt_rec *rec, struct fmt_buf *b)
 				b->oom = true;
 				return;
 			}
-			fmt_buf_puts(b, t);
+			strbuf_puts(b, t);
 			free(t);
 			break;
 		}
 	} else {
-		fmt_buf_puts(b, h);
+		strbuf_puts(b, h);
 	}
-	fmt_buf_puts(b, "\n");
+	strbuf_puts(b, "\n");
 }
 
 static void put_fields(const struct fmt_rec *rec, const struct fmt_cols *cols,
-		       int ind, struct fmt_buf *b);
+		       int ind, struct strbuf *b);
 
 static void put_field(const struct fmt_rec *rec, int i, int ind,
-		      struct fmt_buf *b)
+		      struct strbuf *b)
 {
 	const struct fmt_field *f = &rec->schema->fields[i];
 	const struct fmt_value *v = &rec->v[i];
 	char *t;
 
 	indent(b, ind);
-	fmt_buf_puts(b, f->display ? f->display : f->prop);
+	strbuf_puts(b, f->display ? f->display : f->prop);
 	if (f->type == FMT_STRUCT) {
-		fmt_buf_puts(b, ":\n");
+		strbuf_puts(b, ":\n");
 		if (v->sub) {
 			struct fmt_cols sc;
 
@@ -73,37 +73,37 @@ static void put_field(const struct fmt_rec *rec, int i, int ind,
 		b->oom = true;
 		return;
 	}
-	fmt_buf_puts(b, ": ");
-	fmt_buf_puts(b, t);
-	fmt_buf_puts(b, "\n");
+	strbuf_puts(b, ": ");
+	strbuf_puts(b, t);
+	strbuf_puts(b, "\n");
 	free(t);
 }
 
 static void put_fields(const struct fmt_rec *rec, const struct fmt_cols *cols,
-		       int ind, struct fmt_buf *b)
+		       int ind, struct strbuf *b)
 {
 	for (size_t c = 0; c < cols->n; c++)
 		put_field(rec, cols->idx[c], ind, b);
 }
 
-static void put_prim(const struct fmt_result *r, struct fmt_buf *b)
+static void put_prim(const struct fmt_result *r, struct strbuf *b)
 {
 	switch (r->prim_type) {
 	case FMT_INT:
-		fmt_buf_printf(b, "%lld\n", r->prim.i);
+		strbuf_printf(b, "%lld\n", r->prim.i);
 		break;
 	case FMT_BOOL:
-		fmt_buf_puts(b, r->prim.b ? "true\n" : "false\n");
+		strbuf_puts(b, r->prim.b ? "true\n" : "false\n");
 		break;
 	default:
-		fmt_buf_puts(b, r->prim.s ? r->prim.s : "");
-		fmt_buf_puts(b, "\n");
+		strbuf_puts(b, r->prim.s ? r->prim.s : "");
+		strbuf_puts(b, "\n");
 		break;
 	}
 }
 
 void fmt_render_simple(const struct fmt_result *r, const struct fmt_opts *o,
-		       struct fmt_buf *b)
+		       struct strbuf *b)
 {
 	struct fmt_cols cols;
 
@@ -118,7 +118,7 @@ void fmt_render_simple(const struct fmt_result *r, const struct fmt_opts *o,
 		const struct fmt_rec *rec = r->recs[i];
 
 		if (i > 0)
-			fmt_buf_puts(b, "\n");
+			strbuf_puts(b, "\n");
 		if (rec->schema->header && o->show_header)
 			put_header(rec, b);
 		put_fields(rec, &cols, 3, b);
@@ -130,16 +130,16 @@ static bool right_aligned(const struct fmt_field *f)
 	return f->type == FMT_INT || f->type == FMT_BOOL;
 }
 
-static void rtrim_line(struct fmt_buf *b, size_t start)
+static void rtrim_line(struct strbuf *b, size_t start)
 {
 	while (b->len > start && b->s && b->s[b->len - 1] == ' ')
 		b->s[--b->len] = '\0';
-	fmt_buf_puts(b, "\n");
+	strbuf_puts(b, "\n");
 }
 
 /* One table line; cells[c] is the text of column c. */
 static void put_row(const struct fmt_schema *s, const struct fmt_cols *cols,
-		    char **cells, const size_t *w, struct fmt_buf *b)
+		    char **cells, const size_t *w, struct strbuf *b)
 {
 	size_t start = b->len;
 
@@ -148,10 +148,10 @@ static void put_row(const struct fmt_schema *s, const struct fmt_cols *cols,
 		size_t n = strlen(cells[c]);
 
 		if (c)
-			fmt_buf_puts(b, "  ");
+			strbuf_puts(b, "  ");
 		if (right_aligned(f))
 			indent(b, (int)(w[c] - n));
-		fmt_buf_puts(b, cells[c]);
+		strbuf_puts(b, cells[c]);
 		if (!right_aligned(f) && c + 1 < cols->n)
 			indent(b, (int)(w[c] - n));
 	}
@@ -159,7 +159,7 @@ static void put_row(const struct fmt_schema *s, const struct fmt_cols *cols,
 }
 
 static void put_dashes(const struct fmt_schema *s, const struct fmt_cols *cols,
-		       const size_t *w, struct fmt_buf *b)
+		       const size_t *w, struct strbuf *b)
 {
 	size_t start = b->len;
 
@@ -168,17 +168,17 @@ static void put_dashes(const struct fmt_schema *s, const struct fmt_cols *cols,
 		size_t n = w[c];
 
 		if (c)
-			fmt_buf_puts(b, "  ");
+			strbuf_puts(b, "  ");
 		if (c + 1 == cols->n && !right_aligned(f))
 			n = strlen(f->display ? f->display : f->prop);
 		for (size_t i = 0; i < n; i++)
-			fmt_buf_put(b, "-", 1);
+			strbuf_put(b, "-", 1);
 	}
 	rtrim_line(b, start);
 }
 
 void fmt_render_table(const struct fmt_result *r, const struct fmt_opts *o,
-		      struct fmt_buf *b)
+		      struct strbuf *b)
 {
 	const struct fmt_schema *s = r->schema;
 	struct fmt_cols cols;

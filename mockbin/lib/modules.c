@@ -11,20 +11,21 @@
 #include <sys/stat.h>
 
 #include "esxroot.h"
-#include "tool_buf.h"
-#include "tool_json.h"
+#include "strbuf.h"
+#include "state.h"
 
-static char mod_err[TJ_ERR_MAX];
+static struct state_err mod_err;
 
 const char *mod_error(void)
 {
-	return mod_err;
+	return mod_err.msg;
 }
 
 /* Sets the message "module 'NAME' WHAT" and returns r. */
 static int fail(int r, const char *name, const char *what)
 {
-	snprintf(mod_err, sizeof(mod_err), "module '%s' %s", name, what);
+	snprintf(mod_err.msg, sizeof(mod_err.msg), "module '%s' %s", name,
+		 what);
 	return r;
 }
 
@@ -59,16 +60,16 @@ static char *get_s(struct walk *w, json_object *o, const char *key)
 
 	if (!json_object_object_get_ex(o, key, &v) ||
 	    json_object_is_type(v, json_type_null))
-		return tool_xstrdup("");
+		return xstrdup("");
 	if (!json_object_is_type(v, json_type_string)) {
 		if (!w->bad)
-			snprintf(mod_err, sizeof(mod_err),
+			snprintf(mod_err.msg, sizeof(mod_err.msg),
 				 "'%s': %s/%s: expected a string",
-				 MOD_STATE_PATH, w->ptr, key);
+				 STATE_MODULES, w->ptr, key);
 		w->bad = 1;
-		return tool_xstrdup("");
+		return xstrdup("");
 	}
-	return tool_xstrdup(json_object_get_string(v));
+	return xstrdup(json_object_get_string(v));
 }
 
 static unsigned int get_u(struct walk *w, json_object *o, const char *key)
@@ -81,9 +82,9 @@ static unsigned int get_u(struct walk *w, json_object *o, const char *key)
 	n = json_object_get_int64(v);
 	if (!json_object_is_type(v, json_type_int) || n < 0 || n > 0x7fffffff) {
 		if (!w->bad)
-			snprintf(mod_err, sizeof(mod_err),
+			snprintf(mod_err.msg, sizeof(mod_err.msg),
 				 "'%s': %s/%s: expected a non-negative integer",
-				 MOD_STATE_PATH, w->ptr, key);
+				 STATE_MODULES, w->ptr, key);
 		w->bad = 1;
 		return 0;
 	}
@@ -98,9 +99,9 @@ static bool get_b(struct walk *w, json_object *o, const char *key, bool dflt)
 		return dflt;
 	if (!json_object_is_type(v, json_type_boolean)) {
 		if (!w->bad)
-			snprintf(mod_err, sizeof(mod_err),
+			snprintf(mod_err.msg, sizeof(mod_err.msg),
 				 "'%s': %s/%s: expected true or false",
-				 MOD_STATE_PATH, w->ptr, key);
+				 STATE_MODULES, w->ptr, key);
 		w->bad = 1;
 		return dflt;
 	}
@@ -119,24 +120,24 @@ static char **get_strv(struct walk *w, json_object *o, const char *key,
 		return NULL;
 	if (!json_object_is_type(v, json_type_array)) {
 		if (!w->bad)
-			snprintf(mod_err, sizeof(mod_err),
+			snprintf(mod_err.msg, sizeof(mod_err.msg),
 				 "'%s': %s/%s: expected an array of strings",
-				 MOD_STATE_PATH, w->ptr, key);
+				 STATE_MODULES, w->ptr, key);
 		w->bad = 1;
 		return NULL;
 	}
 	*n = json_object_array_length(v);
-	out = tool_xmalloc(sizeof(*out) * (*n + 1));
+	out = xmalloc(sizeof(*out) * (*n + 1));
 	for (i = 0; i < *n; i++) {
 		e = json_object_array_get_idx(v, i);
 		if (!json_object_is_type(e, json_type_string)) {
 			if (!w->bad)
-				snprintf(mod_err, sizeof(mod_err),
+				snprintf(mod_err.msg, sizeof(mod_err.msg),
 					 "'%s': %s/%s/%zu: expected a string",
-					 MOD_STATE_PATH, w->ptr, key, i);
+					 STATE_MODULES, w->ptr, key, i);
 			w->bad = 1;
 		}
-		out[i] = tool_xstrdup(json_object_get_string(e));
+		out[i] = xstrdup(json_object_get_string(e));
 	}
 	return out;
 }
@@ -147,15 +148,15 @@ static void defaults(struct mod_info *m, const char *name)
 
 	memset(m, 0, sizeof(*m));
 	snprintf(file, sizeof(file), "%s/%s", MOD_DIR, name);
-	m->name = tool_xstrdup(name);
+	m->name = xstrdup(name);
 	m->enabled = true;
-	m->file = tool_xstrdup(file);
-	m->version = tool_xstrdup("");
-	m->license = tool_xstrdup("");
-	m->build_type = tool_xstrdup("release");
-	m->vib = tool_xstrdup("");
-	m->acceptance = tool_xstrdup("");
-	m->options = tool_xstrdup("");
+	m->file = xstrdup(file);
+	m->version = xstrdup("");
+	m->license = xstrdup("");
+	m->build_type = xstrdup("release");
+	m->vib = xstrdup("");
+	m->acceptance = xstrdup("");
+	m->options = xstrdup("");
 }
 
 static int from_json(json_object *o, size_t idx, struct mod_info *m)
@@ -167,15 +168,15 @@ static int from_json(json_object *o, size_t idx, struct mod_info *m)
 	snprintf(w.ptr, sizeof(w.ptr), "/modules/%zu", idx);
 	memset(m, 0, sizeof(*m));
 	if (!json_object_is_type(o, json_type_object)) {
-		snprintf(mod_err, sizeof(mod_err),
-			 "'%s': %s: expected an object", MOD_STATE_PATH, w.ptr);
+		snprintf(mod_err.msg, sizeof(mod_err.msg),
+			 "'%s': %s: expected an object", STATE_MODULES, w.ptr);
 		return -EBADMSG;
 	}
 	m->name = get_s(&w, o, "name");
 	if (!w.bad && !name_ok(m->name)) {
-		snprintf(mod_err, sizeof(mod_err),
+		snprintf(mod_err.msg, sizeof(mod_err.msg),
 			 "'%s': %s/name: missing or invalid module name",
-			 MOD_STATE_PATH, w.ptr);
+			 STATE_MODULES, w.ptr);
 		w.bad = 1;
 	}
 	m->loaded = get_b(&w, o, "loaded", false);
@@ -186,7 +187,7 @@ static int from_json(json_object *o, size_t idx, struct mod_info *m)
 	m->file = get_s(&w, o, "file");
 	if (!*m->file) {
 		free(m->file);
-		m->file = tool_xmalloc(strlen(MOD_DIR) + strlen(m->name) + 2);
+		m->file = xmalloc(strlen(MOD_DIR) + strlen(m->name) + 2);
 		sprintf(m->file, "%s/%s", MOD_DIR, m->name);
 	}
 	m->version = get_s(&w, o, "version");
@@ -194,7 +195,7 @@ static int from_json(json_object *o, size_t idx, struct mod_info *m)
 	m->build_type = get_s(&w, o, "build_type");
 	if (!*m->build_type) {
 		free(m->build_type);
-		m->build_type = tool_xstrdup("release");
+		m->build_type = xstrdup("release");
 	}
 	m->vib = get_s(&w, o, "vib");
 	m->acceptance = get_s(&w, o, "acceptance");
@@ -204,14 +205,14 @@ static int from_json(json_object *o, size_t idx, struct mod_info *m)
 	if (json_object_object_get_ex(o, "params", &pv)) {
 		if (!json_object_is_type(pv, json_type_array)) {
 			if (!w.bad)
-				snprintf(mod_err, sizeof(mod_err),
+				snprintf(mod_err.msg, sizeof(mod_err.msg),
 					 "'%s': %s/params: expected an array",
-					 MOD_STATE_PATH, w.ptr);
+					 STATE_MODULES, w.ptr);
 			w.bad = 1;
 		} else {
 			m->n_params = json_object_array_length(pv);
-			m->params = tool_xmalloc(sizeof(*m->params) *
-						 (m->n_params + 1));
+			m->params =
+			    xmalloc(sizeof(*m->params) * (m->n_params + 1));
 			for (i = 0; i < m->n_params; i++) {
 				struct walk pw = {.bad = 0};
 
@@ -219,9 +220,10 @@ static int from_json(json_object *o, size_t idx, struct mod_info *m)
 				snprintf(pw.ptr, sizeof(pw.ptr),
 					 "/modules/%zu/params/%zu", idx, i);
 				if (!json_object_is_type(p, json_type_object)) {
-					snprintf(mod_err, sizeof(mod_err),
+					snprintf(mod_err.msg,
+						 sizeof(mod_err.msg),
 						 "'%s': %s: expected an object",
-						 MOD_STATE_PATH, pw.ptr);
+						 STATE_MODULES, pw.ptr);
 					pw.bad = 1;
 				}
 				m->params[i].name = get_s(&pw, p, "name");
@@ -301,9 +303,9 @@ static json_object *modules_array(json_object *root, int *r)
 	if (!json_object_is_type(root, json_type_object) ||
 	    !json_object_object_get_ex(root, "modules", &a) ||
 	    !json_object_is_type(a, json_type_array)) {
-		snprintf(mod_err, sizeof(mod_err),
+		snprintf(mod_err.msg, sizeof(mod_err.msg),
 			 "'%s': /modules: expected an array of module records",
-			 MOD_STATE_PATH);
+			 STATE_MODULES);
 		*r = -EBADMSG;
 		return NULL;
 	}
@@ -334,8 +336,8 @@ static char **scan_mod_dir(size_t *n)
 			continue;
 		if (!module_file_exists(de->d_name))
 			continue;
-		v = tool_xrealloc(v, sizeof(*v) * (*n + 1));
-		v[(*n)++] = tool_xstrdup(de->d_name);
+		v = xrealloc(v, sizeof(*v) * (*n + 1));
+		v[(*n)++] = xstrdup(de->d_name);
 	}
 	closedir(d);
 	if (*n)
@@ -352,8 +354,8 @@ int mod_list_read(struct mod_list *out)
 
 	out->v = NULL;
 	out->n = 0;
-	mod_err[0] = '\0';
-	r = tj_read(MOD_STATE_PATH, &root, mod_err, sizeof(mod_err));
+	mod_err.msg[0] = '\0';
+	r = state_json_read(STATE_MODULES, &root, &mod_err);
 	if (r < 0 && r != -ENOENT)
 		return r;
 	a = modules_array(root, &r);
@@ -363,7 +365,7 @@ int mod_list_read(struct mod_list *out)
 	}
 	if (a)
 		n = json_object_array_length(a);
-	out->v = tool_xmalloc(sizeof(*out->v) * (n + 1));
+	out->v = xmalloc(sizeof(*out->v) * (n + 1));
 	for (i = 0; i < n; i++) {
 		r = from_json(json_object_array_get_idx(a, i), i,
 			      &out->v[out->n]);
@@ -378,8 +380,8 @@ int mod_list_read(struct mod_list *out)
 	files = scan_mod_dir(&nf);
 	for (i = 0; i < nf; i++) {
 		if (!mod_list_find(out, files[i])) {
-			out->v = tool_xrealloc(out->v,
-					       sizeof(*out->v) * (out->n + 1));
+			out->v =
+			    xrealloc(out->v, sizeof(*out->v) * (out->n + 1));
 			defaults(&out->v[out->n++], files[i]);
 		}
 		free(files[i]);
@@ -416,7 +418,7 @@ int mod_get(const char *name, struct mod_info *out)
 /* ---- locked mutations ---- */
 
 struct mod_txn {
-	struct tj_doc doc;
+	struct state_doc doc;
 	json_object *arr;
 	json_object *rec; /* the module's record (borrowed from doc.root) */
 };
@@ -430,11 +432,11 @@ static int txn_open(struct mod_txn *t, const char *name)
 	size_t i, len;
 	int r;
 
-	mod_err[0] = '\0';
+	mod_err.msg[0] = '\0';
 	t->rec = NULL;
 	if (!name_ok(name))
 		return fail(-ENOENT, name ? name : "", "not found");
-	r = tj_lock(&t->doc, MOD_STATE_PATH, mod_err, sizeof(mod_err));
+	r = state_json_lock(&t->doc, STATE_MODULES, &mod_err);
 	if (r < 0)
 		return r;
 	if (!t->doc.root) {
@@ -444,19 +446,19 @@ static int txn_open(struct mod_txn *t, const char *name)
 	}
 	t->arr = modules_array(t->doc.root, &r);
 	if (r < 0) {
-		tj_release(&t->doc);
+		state_json_release(&t->doc);
 		return r;
 	}
 	len = json_object_array_length(t->arr);
 	for (i = 0; i < len; i++) {
 		e = json_object_array_get_idx(t->arr, i);
-		n = tj_str(e, "name", NULL);
+		n = state_json_str(e, "name", NULL);
 		if (n && strcmp(n, name) == 0) {
 			struct mod_info chk;
 
 			r = from_json(e, i, &chk);
 			if (r < 0) {
-				tj_release(&t->doc);
+				state_json_release(&t->doc);
 				return r;
 			}
 			mod_info_free(&chk);
@@ -465,7 +467,7 @@ static int txn_open(struct mod_txn *t, const char *name)
 		}
 	}
 	if (!module_file_exists(name)) {
-		tj_release(&t->doc);
+		state_json_release(&t->doc);
 		return fail(-ENOENT, name, "not found");
 	}
 	e = json_object_new_object();
@@ -500,9 +502,9 @@ static unsigned int next_id(json_object *arr)
 
 	for (i = 0; i < n; i++) {
 		e = json_object_array_get_idx(arr, i);
-		if (!tj_bool(e, "loaded", false))
+		if (!state_json_bool(e, "loaded", false))
 			continue;
-		id = tj_int(e, "id", 0);
+		id = state_json_int(e, "id", 0);
 		if (id > max)
 			max = id;
 	}
@@ -514,7 +516,7 @@ static unsigned int next_id(json_object *arr)
 static long long load_size(const char *name, json_object *rec)
 {
 	char esxp[256], host[4096];
-	long long kb = tj_int(rec, "size_kb", 0);
+	long long kb = state_json_int(rec, "size_kb", 0);
 	struct stat sb;
 
 	if (kb > 0)
@@ -534,18 +536,18 @@ int mod_load(const char *name, const char *options, bool force)
 
 	if (r < 0)
 		return r;
-	if (tj_bool(t.rec, "loaded", false) && !force) {
-		tj_release(&t.doc);
+	if (state_json_bool(t.rec, "loaded", false) && !force) {
+		state_json_release(&t.doc);
 		return fail(-EEXIST, name, "is already loaded");
 	}
-	if (!tj_bool(t.rec, "loaded", false)) {
+	if (!state_json_bool(t.rec, "loaded", false)) {
 		set_int(t.rec, "id", next_id(t.arr));
 		set_int(t.rec, "size_kb", load_size(name, t.rec));
 		set_bool(t.rec, "loaded", true);
 	}
 	if (options)
 		set_str(t.rec, "options", options);
-	return tj_commit(&t.doc);
+	return state_json_commit(&t.doc, &mod_err);
 }
 
 int mod_unload(const char *name, bool force)
@@ -555,18 +557,18 @@ int mod_unload(const char *name, bool force)
 
 	if (r < 0)
 		return r;
-	if (!tj_bool(t.rec, "loaded", false)) {
-		tj_release(&t.doc);
+	if (!state_json_bool(t.rec, "loaded", false)) {
+		state_json_release(&t.doc);
 		return fail(-EALREADY, name, "is not loaded");
 	}
-	if (tj_int(t.rec, "used", 0) > 0 && !force) {
-		tj_release(&t.doc);
+	if (state_json_int(t.rec, "used", 0) > 0 && !force) {
+		state_json_release(&t.doc);
 		return fail(-EBUSY, name, "is in use");
 	}
 	set_bool(t.rec, "loaded", false);
 	set_int(t.rec, "id", 0);
 	set_int(t.rec, "used", 0);
-	return tj_commit(&t.doc);
+	return state_json_commit(&t.doc, &mod_err);
 }
 
 int mod_set_enabled(const char *name, bool enabled)
@@ -577,29 +579,29 @@ int mod_set_enabled(const char *name, bool enabled)
 	if (r < 0)
 		return r;
 	set_bool(t.rec, "enabled", enabled);
-	return tj_commit(&t.doc);
+	return state_json_commit(&t.doc, &mod_err);
 }
 
 int mod_set_options(const char *name, const char *options, bool append)
 {
 	struct mod_txn t;
-	struct tbuf b;
+	struct strbuf b;
 	const char *old;
 	char *s;
 	int r = txn_open(&t, name);
 
 	if (r < 0)
 		return r;
-	tbuf_init(&b);
-	old = tj_str(t.rec, "options", "");
+	strbuf_init(&b);
+	old = state_json_str(t.rec, "options", "");
 	if (append && *old) {
-		tbuf_puts(&b, old);
+		strbuf_puts(&b, old);
 		if (options && *options)
-			tbuf_putc(&b, ' ');
+			strbuf_putc(&b, ' ');
 	}
-	tbuf_puts(&b, options ? options : "");
-	s = tbuf_take(&b);
+	strbuf_puts(&b, options ? options : "");
+	s = strbuf_xtake(&b);
 	set_str(t.rec, "options", s);
 	free(s);
-	return tj_commit(&t.doc);
+	return state_json_commit(&t.doc, &mod_err);
 }

@@ -1,5 +1,5 @@
 /* modules.h - the VMkernel module state of the mock host.
- * Owns: the state file MOD_STATE_PATH (JSON, schema in docs/state-files.md)
+ * Owns: the state file STATE_MODULES (JSON, schema in docs/state-files.md)
  * and every read or change of it. Users: vmkload_mod, and esxcli/localcli
  * `system module list|get|load|set|parameters` (they never parse the file).
  *
@@ -26,8 +26,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "state.h"
+
 /* ESXi paths (resolved under esx_root()). */
-#define MOD_STATE_PATH "/var/lib/esxmock/modules.json"
 #define MOD_DIR "/usr/lib/vmware/vmkmod"
 
 /* One parameter a module accepts (vmkload_mod -s, esxcli system module

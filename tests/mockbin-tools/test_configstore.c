@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "configstorecli_store.h"
-#include "tool_json.h"
+#include "state.h"
 
 static char root_dir[] = "/tmp/test_configstore.XXXXXX";
 
@@ -24,7 +24,7 @@ static void write_state(const char *text)
 
 	snprintf(path, sizeof(path), "mkdir -p %s/var/lib/esxmock", root_dir);
 	assert_int_equal(system(path), 0);
-	snprintf(path, sizeof(path), "%s%s", root_dir, CS_STATE_PATH);
+	snprintf(path, sizeof(path), "%s%s", root_dir, STATE_CONFIGSTORE);
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs(text, f);

@@ -38,7 +38,7 @@ static int setup(void **state)
 		 root_dir, root_dir, root_dir);
 	if (system(cmd) != 0)
 		return -1;
-	put(MOD_STATE_PATH,
+	put(STATE_MODULES,
 	    "{\"modules\": [{\"name\": \"ntg3\", \"loaded\": true, \"id\": 4,"
 	    " \"used\": 2, \"size_kb\": 52, \"version\": \"4.1\","
 	    " \"requires\": [\"a@1\"], \"params\": [{\"name\": \"p\","
@@ -142,24 +142,24 @@ static void test_mod_bad_state(void **state)
 	struct mod_list l;
 
 	(void)state;
-	put(MOD_STATE_PATH, "{\"modules\": [{\"name\": \"a\", \"used\": -1}]}");
+	put(STATE_MODULES, "{\"modules\": [{\"name\": \"a\", \"used\": -1}]}");
 	assert_int_equal(mod_list_read(&l), -EBADMSG);
 	assert_string_equal(mod_error(), "'/var/lib/esxmock/modules.json': "
 					 "/modules/0/used: expected a "
 					 "non-negative integer");
-	put(MOD_STATE_PATH, "{\"modules\": {}}");
+	put(STATE_MODULES, "{\"modules\": {}}");
 	assert_int_equal(mod_list_read(&l), -EBADMSG);
 	assert_int_equal(mod_load("zz", NULL, false), -EBADMSG);
-	put(MOD_STATE_PATH, "{\"modules\": [{\"name\": \"a\", \"params\":"
-			    " [{\"name\": 1}]}]}");
+	put(STATE_MODULES, "{\"modules\": [{\"name\": \"a\", \"params\":"
+			   " [{\"name\": 1}]}]}");
 	assert_int_equal(mod_list_read(&l), -EBADMSG);
 	assert_string_equal(mod_error(), "'/var/lib/esxmock/modules.json': "
 					 "/modules/0/params/0/name: expected a "
 					 "string");
-	put(MOD_STATE_PATH, "not json");
+	put(STATE_MODULES, "not json");
 	assert_int_equal(mod_unload("a", false), -EBADMSG);
 	/* an empty file is an empty list plus the module files */
-	put(MOD_STATE_PATH, "\n");
+	put(STATE_MODULES, "\n");
 	assert_int_equal(mod_list_read(&l), 0);
 	assert_int_equal(l.n, 2);
 	mod_list_free(&l);

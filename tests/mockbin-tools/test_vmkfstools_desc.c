@@ -189,12 +189,12 @@ static void test_vfs_format(void **state)
 			       .devices = {"naa.1:5"},
 			       .ndevices = 1};
 	char h[32];
-	struct tbuf b;
+	struct strbuf b;
 
 	(void)state;
-	tbuf_init(&b);
+	strbuf_init(&b);
 	vfs_format(&v, false, &b);
-	assert_string_equal(b.p,
+	assert_string_equal(b.s,
 			    "vfat-0.04 file system spanning 1 partitions.\n"
 			    "File system label (if any): \n"
 			    "Mode: private\n"
@@ -204,7 +204,7 @@ static void test_vfs_format(void **state)
 			    "Partitions spanned (on \"disks\"):\n"
 			    "\tnaa.1:5\n"
 			    "Is Native Snapshot Capable: NO\n");
-	tbuf_free(&b);
+	strbuf_release(&b);
 	vfs_human(1048576, h, sizeof(h));
 	assert_string_equal(h, "1 MB");
 	vfs_human(536602476544ULL, h, sizeof(h));

@@ -30,13 +30,13 @@ static void test_vsip_getrules(void **state)
 	      "\"direction\": \"out\", \"action\": \"reject\"}, \"rule 9 at 3 "
 	      "inout protocol any from any to any drop;\"]}]}]}");
 	char err[256];
-	struct tbuf b;
+	struct strbuf b;
 
 	(void)state;
-	tbuf_init(&b);
+	strbuf_init(&b);
 	assert_int_equal(vsip_getrules(root, "f1", &b, err, sizeof(err)), 0);
 	assert_string_equal(
-	    b.p, "ruleset mainrs {\n"
+	    b.s, "ruleset mainrs {\n"
 		 "  # generation number: 3\n"
 		 "  # realization time : T\n"
 		 "  # FILTER rules\n"
@@ -45,7 +45,7 @@ static void test_vsip_getrules(void **state)
 		 "  rule 8 at 2 out protocol any from any to any reject;\n"
 		 "  rule 9 at 3 inout protocol any from any to any drop;\n"
 		 "}\n\n");
-	tbuf_free(&b);
+	strbuf_release(&b);
 	assert_int_equal(vsip_getrules(root, "f2", &b, err, sizeof(err)),
 			 -ENOENT);
 	assert_string_equal(err, "Filter 'f2' not found");
@@ -59,20 +59,20 @@ static void test_vsip_addrsets_filters(void **state)
 	      "\"vnic_index\": 1, \"addrsets\": [{\"name\": \"s\", \"ips\": "
 	      "[\"10.0.0.1\"]}, {\"name\": \"empty\"}]}]}");
 	char err[256];
-	struct tbuf b;
+	struct strbuf b;
 
 	(void)state;
-	tbuf_init(&b);
+	strbuf_init(&b);
 	assert_int_equal(vsip_getaddrsets(root, "f1", &b, err, sizeof(err)), 0);
-	assert_string_equal(b.p, "addrset s {\nip 10.0.0.1,\n}\n\n"
+	assert_string_equal(b.s, "addrset s {\nip 10.0.0.1,\n}\n\n"
 				 "addrset empty {\n}\n\n");
-	tbuf_free(&b);
+	strbuf_release(&b);
 	assert_int_equal(vsip_getfilters(root, NULL, &b, err, sizeof(err)), 0);
-	assert_string_equal(b.p, "\nFilter Name              : f1\n"
+	assert_string_equal(b.s, "\nFilter Name              : f1\n"
 				 "VM UUID                  : u\n"
 				 "VNIC Index               : 1\n"
 				 "Service Profile          : --NOT SET--\n");
-	tbuf_free(&b);
+	strbuf_release(&b);
 	json_object_put(root);
 }
 
@@ -86,27 +86,27 @@ static void test_vsip_state_errors(void **state)
 			  " \"addrsets\": [{\"name\": \"a\", \"ips\": [1]}]}],"
 			  " \"meminfo\": [{\"name\": \"h\", \"max\": -1}]}");
 	char err[256];
-	struct tbuf b;
+	struct strbuf b;
 
 	(void)state;
-	tbuf_init(&b);
+	strbuf_init(&b);
 	assert_int_equal(vsip_getfilters(empty, NULL, &b, err, sizeof(err)), 0);
-	assert_null(b.p);
+	assert_null(b.s);
 	assert_int_equal(vsip_getmeminfo(empty, &b, err, sizeof(err)), 0);
-	tbuf_free(&b);
+	strbuf_release(&b);
 	assert_int_equal(vsip_getrules(bad, "f", &b, err, sizeof(err)),
 			 -EBADMSG);
 	assert_string_equal(err, "'/var/lib/esxmock/vsip.json': "
 				 "/filters/0/rulesets/0/rules/0: a rule is a "
 				 "string or an object with an integer \"id\"");
-	tbuf_free(&b);
+	strbuf_release(&b);
 	assert_int_equal(vsip_getaddrsets(bad, "f", &b, err, sizeof(err)),
 			 -EBADMSG);
 	assert_non_null(strstr(err, "/filters/0/addrsets/0/ips/0: expected a "
 				    "string"));
-	tbuf_free(&b);
+	strbuf_release(&b);
 	assert_int_equal(vsip_getmeminfo(bad, &b, err, sizeof(err)), -EBADMSG);
-	tbuf_free(&b);
+	strbuf_release(&b);
 	json_object_put(empty);
 	json_object_put(bad);
 }

@@ -102,18 +102,18 @@ static void test_vsi_lookup(void **state)
 static void test_vsi_list(void **state)
 {
 	json_object *t = tree();
-	struct tbuf b;
+	struct strbuf b;
 
 	(void)state;
-	tbuf_init(&b);
+	strbuf_init(&b);
 	vsi_list(t, "/", &b);
-	assert_string_equal(b.p, "a/\nz\n");
-	tbuf_free(&b);
+	assert_string_equal(b.s, "a/\nz\n");
+	strbuf_release(&b);
 	vsi_list(t, "/a", &b);
-	assert_string_equal(b.p, "b/\nc/\n");
-	tbuf_free(&b);
+	assert_string_equal(b.s, "b/\nc/\n");
+	strbuf_release(&b);
 	vsi_list(t, "/a/c", &b);
-	assert_null(b.p);
+	assert_null(b.s);
 	json_object_put(t);
 }
 
@@ -121,18 +121,18 @@ static char *fmt(json_object *t, const char *path, bool parse, int want_r)
 {
 	json_object *leaf;
 	struct vsi_err e;
-	struct tbuf b;
+	struct strbuf b;
 	char miss[64];
 
 	assert_int_equal(vsi_lookup(t, path, &leaf, miss, sizeof(miss)),
 			 VSI_LEAF);
-	tbuf_init(&b);
+	strbuf_init(&b);
 	assert_int_equal(vsi_format(leaf, path, parse, &b, &e), want_r);
 	if (want_r < 0) {
-		tbuf_free(&b);
+		strbuf_release(&b);
 		return strdup(e.msg);
 	}
-	return tbuf_take(&b);
+	return strbuf_xtake(&b);
 }
 
 /* struct: "Title {", "   Label:value", "}"; -p: "   \"name\" : value," */
