@@ -11,6 +11,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -378,106 +381,91 @@ static int set_op(struct args *a, enum op op)
 	return 0;
 }
 
+/* The options: the operation each selects (OP_NONE: a modifier), where its
+ * argument goes, or which switch it sets. getopt's tables are built from
+ * this one. */
+#define ADV_NOWHERE SIZE_MAX
+struct adv_flag {
+	const char *name;
+	char ch;
+	enum op op;
+	size_t arg;  /* offsetof(struct args, <const char *>), or ADV_NOWHERE */
+	size_t flag; /* offsetof(struct args, <bool>), or ADV_NOWHERE */
+};
+#define ARG(f) offsetof(struct args, f)
+#define NOA ADV_NOWHERE
+static const struct adv_flag adv_flags[] = {
+    {"get", 'g', OP_GET, NOA, NOA},
+    {"set", 's', OP_SET, ARG(value), NOA},
+    {"default", 'd', OP_DEFAULT, NOA, NOA},
+    {"list", 'l', OP_LIST, NOA, NOA},
+    {"quiet", 'q', OP_NONE, NOA, ARG(quiet)},
+    {"set-kernel", 'k', OP_SET_KERNEL, ARG(value), NOA},
+    {"get-kernel", 'j', OP_GET_KERNEL, NOA, NOA},
+    {"del-kernel", 'c', OP_DEL_KERNEL, NOA, NOA},
+    {"set-message", 'm', OP_SET_MESSAGE, ARG(value), NOA},
+    {"get-message", 'G', OP_GET_MESSAGE, NOA, NOA},
+    {"uuid", 'u', OP_UUID, NOA, NOA},
+    {"add-option", 'A', OP_ADD, ARG(name), NOA},
+    {"add-type", 'T', OP_NONE, ARG(type), NOA},
+    {"add-desc", 'E', OP_NONE, ARG(desc), NOA},
+    {"add-default", 'F', OP_NONE, ARG(def), NOA},
+    {"add-min", 'N', OP_NONE, ARG(min), NOA},
+    {"add-max", 'M', OP_NONE, ARG(max), NOA},
+    {"add-hidden", 'H', OP_NONE, NOA, ARG(hidden)},
+    {"del-option", 'L', OP_DEL, ARG(name), NOA},
+};
+#undef ARG
+#undef NOA
+#define ADV_NFLAGS (sizeof(adv_flags) / sizeof(adv_flags[0]))
+
+static int apply_flag(struct args *a, const struct adv_flag *f)
+{
+	if (f->op != OP_NONE && set_op(a, f->op) < 0)
+		return -1;
+	if (f->arg != ADV_NOWHERE)
+		*(const char **)((char *)a + f->arg) = optarg;
+	if (f->flag != ADV_NOWHERE)
+		*(bool *)((char *)a + f->flag) = true;
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct args *a)
 {
-	static const struct option longopts[] = {
-	    {"get", no_argument, NULL, 'g'},
-	    {"set", required_argument, NULL, 's'},
-	    {"default", no_argument, NULL, 'd'},
-	    {"list", no_argument, NULL, 'l'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"set-kernel", required_argument, NULL, 'k'},
-	    {"get-kernel", no_argument, NULL, 'j'},
-	    {"del-kernel", no_argument, NULL, 'c'},
-	    {"set-message", required_argument, NULL, 'm'},
-	    {"get-message", no_argument, NULL, 'G'},
-	    {"uuid", no_argument, NULL, 'u'},
-	    {"add-option", required_argument, NULL, 'A'},
-	    {"add-type", required_argument, NULL, 'T'},
-	    {"add-desc", required_argument, NULL, 'E'},
-	    {"add-default", required_argument, NULL, 'F'},
-	    {"add-min", required_argument, NULL, 'N'},
-	    {"add-max", required_argument, NULL, 'M'},
-	    {"add-hidden", no_argument, NULL, 'H'},
-	    {"del-option", required_argument, NULL, 'L'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0, 0, 0, 0}};
-	int ch, r = 0;
+	struct option longopts[ADV_NFLAGS + 2];
+	char optstring[2 * ADV_NFLAGS + 2], *o = optstring;
+	size_t i;
+	int ch;
 
+	for (i = 0; i < ADV_NFLAGS; i++) {
+		bool has_arg = adv_flags[i].arg != ADV_NOWHERE;
+
+		longopts[i] =
+		    (struct option){adv_flags[i].name,
+				    has_arg ? required_argument : no_argument,
+				    NULL, adv_flags[i].ch};
+		*o++ = adv_flags[i].ch;
+		if (has_arg)
+			*o++ = ':';
+	}
+	longopts[i++] = (struct option){"help", no_argument, NULL, 'h'};
+	longopts[i] = (struct option){NULL, 0, NULL, 0};
+	*o++ = 'h';
+	*o = '\0';
 	opterr = 1;
-	while ((ch = getopt_long(argc, argv, "gs:dlqk:jcm:GuA:T:E:F:N:M:HL:h",
-				 longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'g':
-			r = set_op(a, OP_GET);
-			break;
-		case 's':
-			r = set_op(a, OP_SET);
-			a->value = optarg;
-			break;
-		case 'd':
-			r = set_op(a, OP_DEFAULT);
-			break;
-		case 'l':
-			r = set_op(a, OP_LIST);
-			break;
-		case 'q':
-			a->quiet = true;
-			break;
-		case 'k':
-			r = set_op(a, OP_SET_KERNEL);
-			a->value = optarg;
-			break;
-		case 'j':
-			r = set_op(a, OP_GET_KERNEL);
-			break;
-		case 'c':
-			r = set_op(a, OP_DEL_KERNEL);
-			break;
-		case 'm':
-			r = set_op(a, OP_SET_MESSAGE);
-			a->value = optarg;
-			break;
-		case 'G':
-			r = set_op(a, OP_GET_MESSAGE);
-			break;
-		case 'u':
-			r = set_op(a, OP_UUID);
-			break;
-		case 'A':
-			r = set_op(a, OP_ADD);
-			a->name = optarg;
-			break;
-		case 'T':
-			a->type = optarg;
-			break;
-		case 'E':
-			a->desc = optarg;
-			break;
-		case 'F':
-			a->def = optarg;
-			break;
-		case 'N':
-			a->min = optarg;
-			break;
-		case 'M':
-			a->max = optarg;
-			break;
-		case 'H':
-			a->hidden = true;
-			break;
-		case 'L':
-			r = set_op(a, OP_DEL);
-			a->name = optarg;
-			break;
-		case 'h':
+	while ((ch = getopt_long(argc, argv, optstring, longopts, NULL)) !=
+	       -1) {
+		if (ch == 'h') {
 			fputs(usage_text, stdout);
 			exit(0);
-		default: /* getopt printed the problem */
+		}
+		for (i = 0; i < ADV_NFLAGS && adv_flags[i].ch != ch; i++)
+			;
+		if (i == ADV_NFLAGS) { /* getopt printed the problem */
 			fputs(usage_text, stderr);
 			return -1;
 		}
-		if (r < 0)
+		if (apply_flag(a, &adv_flags[i]) < 0)
 			return -1;
 	}
 	if (optind < argc)

@@ -311,43 +311,7 @@ void fmt_render_keyvalue(const struct fmt_result *r, struct strbuf *b)
 
 static void json_string(struct strbuf *b, const char *s)
 {
-	strbuf_puts(b, "\"");
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		switch (c) {
-		case '\\':
-			strbuf_puts(b, "\\\\");
-			break;
-		case '/':
-			strbuf_puts(b, "\\/");
-			break;
-		case '"':
-			strbuf_puts(b, "\\\"");
-			break;
-		case '\b':
-			strbuf_puts(b, "\\b");
-			break;
-		case '\f':
-			strbuf_puts(b, "\\f");
-			break;
-		case '\n':
-			strbuf_puts(b, "\\n");
-			break;
-		case '\r':
-			strbuf_puts(b, "\\r");
-			break;
-		case '\t':
-			strbuf_puts(b, "\\t");
-			break;
-		default:
-			if (c < 0x20)
-				strbuf_printf(b, "\\u%04x", c);
-			else
-				strbuf_put(b, s, 1);
-		}
-	}
-	strbuf_puts(b, "\"");
+	strbuf_json_str(b, s ? s : "", s ? strlen(s) : 0, STRBUF_JSON_SLASH);
 }
 
 static void json_struct(struct strbuf *b, const struct fmt_schema *s,

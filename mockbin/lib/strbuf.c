@@ -169,3 +169,79 @@ void strbuf_xwrite(struct strbuf *b, FILE *f)
 		die_oom();
 	strbuf_release(b);
 }
+
+/* ---- JSON strings ---- */
+
+/* The code point at s[*i] (advancing *i), U+FFFD for a bad sequence. */
+static void utf8_next(const unsigned char *s, size_t len, size_t *i,
+		      unsigned int *cp)
+{
+	unsigned char c = s[*i];
+	int n, k;
+
+	if (c < 0x80) {
+		*cp = c;
+		n = 1;
+	} else if ((c & 0xe0) == 0xc0) {
+		*cp = c & 0x1f;
+		n = 2;
+	} else if ((c & 0xf0) == 0xe0) {
+		*cp = c & 0x0f;
+		n = 3;
+	} else if ((c & 0xf8) == 0xf0) {
+		*cp = c & 0x07;
+		n = 4;
+	} else {
+		*cp = 0xfffd;
+		(*i)++;
+		return;
+	}
+	if (*i + (size_t)n > len) {
+		*cp = 0xfffd;
+		(*i)++;
+		return;
+	}
+	for (k = 1; k < n; k++) {
+		if ((s[*i + (size_t)k] & 0xc0) != 0x80) {
+			*cp = 0xfffd;
+			(*i)++;
+			return;
+		}
+		*cp = (*cp << 6) | (s[*i + (size_t)k] & 0x3f);
+	}
+	*i += (size_t)n;
+}
+
+void strbuf_json_str(struct strbuf *b, const char *s, size_t len,
+		     unsigned flags)
+{
+	static const char *const esc[0x60] = {
+	    ['"'] = "\\\"", ['\\'] = "\\\\", ['\b'] = "\\b", ['\f'] = "\\f",
+	    ['\n'] = "\\n", ['\r'] = "\\r",  ['\t'] = "\\t"};
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	unsigned int cp;
+
+	strbuf_putc(b, '"');
+	while (i < len) {
+		if (flags & STRBUF_JSON_ASCII)
+			utf8_next(u, len, &i, &cp);
+		else
+			cp = u[i++];
+		if (cp < 0x60 && esc[cp])
+			strbuf_puts(b, esc[cp]);
+		else if (cp == '/' && (flags & STRBUF_JSON_SLASH))
+			strbuf_puts(b, "\\/");
+		else if (cp < 0x20)
+			strbuf_printf(b, "\\u%04x", cp);
+		else if (cp < 0x80 || !(flags & STRBUF_JSON_ASCII))
+			strbuf_putc(b, (char)cp);
+		else if (cp < 0x10000)
+			strbuf_printf(b, "\\u%04x", cp);
+		else
+			strbuf_printf(b, "\\u%04x\\u%04x",
+				      0xd800 + ((cp - 0x10000) >> 10),
+				      0xdc00 + ((cp - 0x10000) & 0x3ff));
+	}
+	strbuf_putc(b, '"');
+}

@@ -44,6 +44,16 @@ int strbuf_write(const struct strbuf *b, FILE *f);
  * ran out of memory. */
 void strbuf_xwrite(struct strbuf *b, FILE *f);
 
+/* Appends s (len bytes) as a quoted JSON string: '"', '\\' and control
+ * characters escaped (\n, \t... or \u00XX); with STRBUF_JSON_SLASH '/' as
+ * \/ (esxcli's json formatter); with STRBUF_JSON_ASCII the UTF-8 text
+ * decoded and everything above U+007F as \uXXXX or a surrogate pair, a bad
+ * sequence as \ufffd (Python's ensure_ascii); else other bytes verbatim. */
+#define STRBUF_JSON_SLASH 1u
+#define STRBUF_JSON_ASCII 2u
+void strbuf_json_str(struct strbuf *b, const char *s, size_t len,
+		     unsigned flags);
+
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s); /* NULL duplicates as "" */
