@@ -333,11 +333,10 @@ static void cmd_help(const char *prog, const struct cs_cmd *c)
 	}
 }
 
-/* Help of a namespace ("configstorecli", "configstorecli config", ...):
- * lists the next words. */
-static void ns_help(FILE *f, const char *prog, char **words, int nwords)
+/* The distinct words that may follow words[0..nwords) in the command
+ * table, in table order: "config" after nothing, "current" after "config". */
+static size_t next_words(char **words, int nwords, const char **seen)
 {
-	const char *seen[CS_NCMDS];
 	size_t i, j, ns = 0;
 	int k;
 
@@ -356,6 +355,16 @@ static void ns_help(FILE *f, const char *prog, char **words, int nwords)
 		if (j == ns)
 			seen[ns++] = w;
 	}
+	return ns;
+}
+
+/* Help of a namespace ("configstorecli", "configstorecli config", ...):
+ * lists the next words. */
+static void ns_help(FILE *f, const char *prog, char **words, int nwords)
+{
+	const char *seen[CS_NCMDS];
+	size_t j, ns = next_words(words, nwords, seen);
+
 	fprintf(f, "usage: %s [-h] {", prog);
 	for (j = 0; j < ns; j++)
 		fprintf(f, "%s%s", j ? "," : "", seen[j]);
@@ -365,25 +374,9 @@ static void ns_help(FILE *f, const char *prog, char **words, int nwords)
 static int ns_error(const char *prog, char **words, int nwords, const char *bad)
 {
 	const char *seen[CS_NCMDS];
-	size_t i, j, ns = 0;
-	int k;
+	size_t j, ns = next_words(words, nwords, seen);
 
 	ns_help(stderr, prog, words, nwords);
-	for (i = 0; i < CS_NCMDS; i++) {
-		const char *w;
-
-		for (k = 0; k < nwords; k++)
-			if (!cs_cmds[i].words[k] ||
-			    strcmp(cs_cmds[i].words[k], words[k]))
-				break;
-		if (k < nwords || !(w = cs_cmds[i].words[nwords]))
-			continue;
-		for (j = 0; j < ns; j++)
-			if (strcmp(seen[j], w) == 0)
-				break;
-		if (j == ns)
-			seen[ns++] = w;
-	}
 	if (bad) {
 		fprintf(stderr, "%s: error: argument {", prog);
 		for (j = 0; j < ns; j++)

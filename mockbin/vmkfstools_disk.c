@@ -139,56 +139,13 @@ static int exists(const char *esxpath)
 
 static int write_new_file(const char *esxpath, const char *text)
 {
-	char h[PATH_MAX];
-	size_t len = strlen(text);
-	ssize_t w;
-	int fd, r = 0;
-
-	if (host_path(esxpath, h, sizeof(h)) < 0)
-		return -ENAMETOOLONG;
-	fd = open(h, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, VD_MODE);
-	if (fd < 0)
-		return -errno;
-	while (len > 0) {
-		w = write(fd, text, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			r = -errno;
-			break;
-		}
-		text += w;
-		len -= (size_t)w;
-	}
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r < 0)
-		unlink(h);
-	return r;
+	return esx_create_file(esxpath, VD_MODE, text, strlen(text));
 }
 
 /* Replaces the descriptor at esxpath (temp file + rename). */
 static int replace_file(const char *esxpath, const char *text)
 {
-	char tmp[PATH_MAX], htmp[PATH_MAX], h[PATH_MAX];
-	int r;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.esxmock-%d", esxpath,
-		     (int)getpid()) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	if (host_path(tmp, htmp, sizeof(htmp)) < 0 ||
-	    host_path(esxpath, h, sizeof(h)) < 0)
-		return -ENAMETOOLONG;
-	r = write_new_file(tmp, text);
-	if (r < 0)
-		return r;
-	if (rename(htmp, h) < 0) {
-		r = -errno;
-		unlink(htmp);
-	}
-	return r;
+	return esx_replace_file(esxpath, VD_MODE, text, strlen(text));
 }
 
 static int new_sparse(const char *esxpath, uint64_t bytes)

@@ -170,35 +170,70 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-int esx_state_commit(struct esx_state *st, const char *buf, size_t len)
+/* Creates (O_EXCL) or truncates the host file, writes and fsyncs it; a
+ * failure removes it. */
+static int write_host(const char *host, int flags, mode_t mode, const char *buf,
+		      size_t len)
 {
-	char tmp[sizeof(st->path) + 32];
-	struct stat sb;
-	int fd, r;
+	int fd = open(host, O_WRONLY | O_CREAT | O_CLOEXEC | flags, mode);
+	int r;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.esxmock-%d", st->path,
-		     (int)getpid()) >= (int)sizeof(tmp)) {
-		esx_state_close(st);
-		return -ENAMETOOLONG;
-	}
-	if (fstat(st->fd, &sb) < 0)
-		sb.st_mode = 0644;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		  sb.st_mode & 07777);
-	if (fd < 0) {
-		r = -errno;
-		esx_state_close(st);
-		return r;
-	}
+	if (fd < 0)
+		return -errno;
 	r = write_all(fd, buf, len);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
-	if (r == 0 && rename(tmp, st->path) < 0)
-		r = -errno;
 	if (r < 0)
+		unlink(host);
+	return r;
+}
+
+/* Temp file "<host>.esxmock-<pid>" beside the host file, then rename. */
+static int replace_host(const char *host, mode_t mode, const char *buf,
+			size_t len)
+{
+	char tmp[PATH_MAX + 32];
+	int r;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.esxmock-%d", host, (int)getpid()) >=
+	    (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	r = write_host(tmp, O_TRUNC, mode, buf, len);
+	if (r == 0 && rename(tmp, host) < 0) {
+		r = -errno;
 		unlink(tmp);
+	}
+	return r;
+}
+
+int esx_create_file(const char *esxpath, mode_t mode, const char *buf,
+		    size_t len)
+{
+	char p[PATH_MAX];
+	int r = esx_path(p, sizeof(p), esxpath);
+
+	return r < 0 ? r : write_host(p, O_EXCL, mode, buf, len);
+}
+
+int esx_replace_file(const char *esxpath, mode_t mode, const char *buf,
+		     size_t len)
+{
+	char p[PATH_MAX];
+	int r = esx_path(p, sizeof(p), esxpath);
+
+	return r < 0 ? r : replace_host(p, mode, buf, len);
+}
+
+int esx_state_commit(struct esx_state *st, const char *buf, size_t len)
+{
+	struct stat sb;
+	int r;
+
+	if (fstat(st->fd, &sb) < 0)
+		sb.st_mode = 0644;
+	r = replace_host(st->path, sb.st_mode & 07777, buf, len);
 	esx_state_close(st);
 	return r;
 }

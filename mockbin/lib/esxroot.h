@@ -27,6 +27,16 @@ int esx_path(char *out, size_t n, const char *esxpath);
  * Returns 0 or a negative errno; *len may be NULL. */
 int esx_read_file(const char *esxpath, char **buf, size_t *len);
 
+/* Writes len bytes to a new ESXi path created with 'mode' (-EEXIST when it
+ * exists) and fsyncs it; on a failed write the file is removed. */
+int esx_create_file(const char *esxpath, mode_t mode, const char *buf,
+		    size_t len);
+
+/* Atomically replaces the content of an ESXi path (temp file beside it,
+ * fsync, rename): a reader sees the old or the new content, never a mix. */
+int esx_replace_file(const char *esxpath, mode_t mode, const char *buf,
+		     size_t len);
+
 /* A state file held under an exclusive flock for a read-modify-write cycle.
  * esx_state_open() takes the lock (re-opening if the file was replaced while
  * waiting), creating the file with 'mode' if missing; esx_state_commit()
