@@ -67,21 +67,26 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(jstr(x, "Name"), jstr(y, "Name"));
 }
 
-/* The VIB records sorted by name (borrowed from root; caller frees the
- * array). */
-static struct json_object **sorted_vibs(struct json_object *root, size_t *n)
+/* Loads vibs.json and its VIB records sorted by name (borrowed from *root;
+ * the caller frees *v and puts *root). 0, or the fault's exit status. */
+static int load_vibs(struct cli_call *c, struct json_object **root,
+		     struct json_object ***v, size_t *n)
 {
-	struct json_object *arr = state_json_array(root, "vibs");
-	struct json_object **v;
+	struct json_object *arr;
 
+	if (esxcli_json(c, STATE_VIBS, root))
+		return 1;
+	arr = state_json_array(*root, "vibs");
 	*n = arr ? json_object_array_length(arr) : 0;
-	v = calloc(*n ? *n : 1, sizeof(*v));
-	if (!v)
-		return NULL;
+	*v = calloc(*n ? *n : 1, sizeof(**v));
+	if (!*v) {
+		json_object_put(*root);
+		return cli_fault(c, "Runtime error: out of memory");
+	}
 	for (size_t i = 0; i < *n; i++)
-		v[i] = json_object_array_get_idx(arr, i);
-	qsort(v, *n, sizeof(*v), cmp_name);
-	return v;
+		(*v)[i] = json_object_array_get_idx(arr, i);
+	qsort(*v, *n, sizeof(**v), cmp_name);
+	return 0;
 }
 
 static int software_vib_list(struct cli_call *c)
@@ -89,13 +94,8 @@ static int software_vib_list(struct cli_call *c)
 	struct json_object *root = NULL, **v;
 	size_t n;
 
-	if (esxcli_json(c, STATE_VIBS, &root))
+	if (load_vibs(c, &root, &v, &n))
 		return 1;
-	v = sorted_vibs(root, &n);
-	if (!v) {
-		json_object_put(root);
-		return cli_fault(c, "Runtime error: out of memory");
-	}
 	fmt_set_list(c->res, &list_schema);
 	for (size_t i = 0; i < n; i++)
 		fmt_fill_json(fmt_add(c->res), v[i]);
@@ -143,13 +143,8 @@ static int software_vib_get(struct cli_call *c)
 	struct json_object *root = NULL, **v;
 	int rc = 0;
 
-	if (esxcli_json(c, STATE_VIBS, &root))
+	if (load_vibs(c, &root, &v, &n))
 		return 1;
-	v = sorted_vibs(root, &n);
-	if (!v) {
-		json_object_put(root);
-		return cli_fault(c, "Runtime error: out of memory");
-	}
 	fmt_set_list(c->res, &get_schema);
 	for (size_t s = 0; s < nspec && !rc; s++) {
 		bool hit = false;
