@@ -333,21 +333,28 @@ static void cmd_help(const char *prog, const struct cs_cmd *c)
 	}
 }
 
+/* Whether command c's words begin with words[0..nwords). */
+static bool cmd_starts_with(const struct cs_cmd *c, char **words, int nwords)
+{
+	int k;
+
+	for (k = 0; k < nwords; k++)
+		if (!c->words[k] || strcmp(c->words[k], words[k]))
+			return false;
+	return true;
+}
+
 /* The distinct words that may follow words[0..nwords) in the command
  * table, in table order: "config" after nothing, "current" after "config". */
 static size_t next_words(char **words, int nwords, const char **seen)
 {
 	size_t i, j, ns = 0;
-	int k;
 
 	for (i = 0; i < CS_NCMDS; i++) {
 		const char *w;
 
-		for (k = 0; k < nwords; k++)
-			if (!cs_cmds[i].words[k] ||
-			    strcmp(cs_cmds[i].words[k], words[k]))
-				break;
-		if (k < nwords || !(w = cs_cmds[i].words[nwords]))
+		if (!cmd_starts_with(&cs_cmds[i], words, nwords) ||
+		    !(w = cs_cmds[i].words[nwords]))
 			continue;
 		for (j = 0; j < ns; j++)
 			if (strcmp(seen[j], w) == 0)
@@ -496,28 +503,14 @@ int main(int argc, char **argv)
 			break;
 		words[nwords++] = argv[k];
 		/* stop as soon as the words name a whole command */
-		for (i = 0; i < CS_NCMDS; i++) {
-			int j;
-
-			for (j = 0; j < nwords; j++)
-				if (!cs_cmds[i].words[j] ||
-				    strcmp(cs_cmds[i].words[j], words[j]))
-					break;
-			if (j == nwords &&
+		for (i = 0; i < CS_NCMDS; i++)
+			if (cmd_starts_with(&cs_cmds[i], words, nwords) &&
 			    (nwords == 3 || !cs_cmds[i].words[nwords]))
 				goto found;
-		}
 		/* does any command start with these words? */
-		for (i = 0; i < CS_NCMDS; i++) {
-			int j;
-
-			for (j = 0; j < nwords; j++)
-				if (!cs_cmds[i].words[j] ||
-				    strcmp(cs_cmds[i].words[j], words[j]))
-					break;
-			if (j == nwords)
+		for (i = 0; i < CS_NCMDS; i++)
+			if (cmd_starts_with(&cs_cmds[i], words, nwords))
 				break;
-		}
 		if (i == CS_NCMDS)
 			return ns_error(prog, words, nwords - 1,
 					words[nwords - 1]);

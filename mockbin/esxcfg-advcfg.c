@@ -84,6 +84,13 @@ struct ctx {
 	int status;     /* exit status decided inside a locked update */
 };
 
+/* A failed state-file access: its message, or the errno's; exit status 1. */
+static int state_fail(const struct state_err *err, int r)
+{
+	fprintf(stderr, "Error: %s\n", *err->msg ? err->msg : strerror(-r));
+	return 1;
+}
+
 static void err_out(const char *msg)
 {
 	fprintf(stderr, "%s\n", msg);
@@ -205,11 +212,8 @@ static int update(struct ctx *x, state_conf_fn *fn)
 	struct state_err err = {.msg = ""};
 	int r = state_conf_update(fn, x, &err);
 
-	if (r < 0) {
-		fprintf(stderr, "Error: %s\n",
-			*err.msg ? err.msg : strerror(-r));
-		return 1;
-	}
+	if (r < 0)
+		return state_fail(&err, r);
 	if (r > 0)
 		return 1;
 	if (!x->a->quiet)
@@ -343,11 +347,8 @@ static int op_add(const struct args *a)
 		fprintf(stderr, "Option %s already exists\n", path);
 		return 1;
 	}
-	if (r < 0) {
-		fprintf(stderr, "Error: %s\n",
-			*err.msg ? err.msg : strerror(-r));
-		return 1;
-	}
+	if (r < 0)
+		return state_fail(&err, r);
 	return 0;
 }
 
@@ -362,11 +363,8 @@ static int op_del(const struct args *a)
 		fprintf(stderr, "Unable to find user option %s\n", path);
 		return 1;
 	}
-	if (r < 0) {
-		fprintf(stderr, "Error: %s\n",
-			*err.msg ? err.msg : strerror(-r));
-		return 1;
-	}
+	if (r < 0)
+		return state_fail(&err, r);
 	return 0;
 }
 
