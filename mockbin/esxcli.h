@@ -59,24 +59,8 @@ struct json_object *esxcli_jget(struct json_object *o, const char *key);
  * boolean true, which only the machine formatters show. */
 int esxcli_done(struct cli_call *c);
 
-/* esx.conf arrays of ESXi's form "<prefix>child[NNNN]/...":
- * the indices present, ascending (at most max), and the first free one. */
-size_t esxcli_children(const struct esxconf *conf, const char *prefix, int *idx,
-		       size_t max);
-int esxcli_child_free(const struct esxconf *conf, const char *prefix);
-/* The index of the child whose "<prefix>child[N]/<key>" equals value
- * (case-sensitive), or -1. */
-int esxcli_child_find(const struct esxconf *conf, const char *prefix,
-		      const char *key, const char *value);
-/* esxconf_get/set with a printf-formatted key. */
-const char *esxcli_cget(const struct esxconf *conf, const char *f, ...)
-    __attribute__((format(printf, 2, 3)));
-int esxcli_cset(struct esxconf *conf, const char *value, const char *f, ...)
-    __attribute__((format(printf, 3, 4)));
 /* Boolean / integer esx.conf values with a default. */
 bool esxcli_cbool(const char *v, bool def);
 long long esxcli_cint(const char *v, long long def);
-
-#define ESXCLI_MAX_CHILDREN 4096
 
 #endif

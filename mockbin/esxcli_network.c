@@ -22,16 +22,16 @@ static const char *or_default(const char *v, const char *def)
 /* The vSwitch holding portgroup pg, or "". */
 static const char *portset_of(const struct esxconf *conf, const char *pg)
 {
-	int sw[ESXCLI_MAX_CHILDREN];
-	size_t n = esxcli_children(conf, VSW, sw, ESXCLI_MAX_CHILDREN);
+	int sw[ESXCONF_MAX_CHILDREN];
+	size_t n = esxconf_children(conf, VSW, sw, ESXCONF_MAX_CHILDREN);
 	char prefix[128];
 
 	for (size_t i = 0; pg && i < n; i++) {
 		snprintf(prefix, sizeof(prefix), VSW "child[%04d]/portgroup/",
 			 sw[i]);
-		if (esxcli_child_find(conf, prefix, "name", pg) >= 0)
+		if (esxconf_child_find(conf, prefix, "name", pg) >= 0)
 			return or_default(
-			    esxcli_cget(conf, VSW "child[%04d]/name", sw[i]),
+			    esxconf_getf(conf, VSW "child[%04d]/name", sw[i]),
 			    "");
 	}
 	return "";
@@ -63,73 +63,74 @@ static const struct fmt_schema ipif_schema = {"NetworkInterface", ipif_fields,
 
 static int network_ip_interface_list(struct cli_call *c)
 {
-	int idx[ESXCLI_MAX_CHILDREN];
+	int idx[ESXCONF_MAX_CHILDREN];
 	struct esxconf conf;
 	size_t n;
 
 	if (esxcli_conf(c, &conf))
 		return 1;
 	fmt_set_list(c->res, &ipif_schema);
-	n = esxcli_children(&conf, VMK, idx, ESXCLI_MAX_CHILDREN);
+	n = esxconf_children(&conf, VMK, idx, ESXCONF_MAX_CHILDREN);
 	for (size_t i = 0; i < n; i++) {
 		struct fmt_rec *r = fmt_add(c->res);
 		int k = idx[i];
 		const char *pg =
-		    esxcli_cget(&conf, VMK "child[%04d]/portgroup", k);
+		    esxconf_getf(&conf, VMK "child[%04d]/portgroup", k);
 		const char *dvs =
-		    esxcli_cget(&conf, VMK "child[%04d]/dvsName", k);
+		    esxconf_getf(&conf, VMK "child[%04d]/dvsName", k);
 
-		fmt_str(r, "Name",
-			or_default(
-			    esxcli_cget(&conf, VMK "child[%04d]/name", k), ""));
+		fmt_str(
+		    r, "Name",
+		    or_default(esxconf_getf(&conf, VMK "child[%04d]/name", k),
+			       ""));
 		fmt_str(r, "MACAddress",
-			or_default(esxcli_cget(&conf, VMK "child[%04d]/mac", k),
-				   ""));
-		fmt_bool(
-		    r, "Enabled",
-		    esxcli_cbool(
-			esxcli_cget(&conf, VMK "child[%04d]/enable", k), true));
+			or_default(
+			    esxconf_getf(&conf, VMK "child[%04d]/mac", k), ""));
+		fmt_bool(r, "Enabled",
+			 esxcli_cbool(
+			     esxconf_getf(&conf, VMK "child[%04d]/enable", k),
+			     true));
 		fmt_str(r, "Portset", dvs ? "" : portset_of(&conf, pg));
 		fmt_str(r, "Portgroup", dvs ? "N/A" : or_default(pg, ""));
 		fmt_str(r, "NetstackInstance",
 			or_default(
-			    esxcli_cget(&conf,
-					VMK "child[%04d]/netstackInstance", k),
+			    esxconf_getf(&conf,
+					 VMK "child[%04d]/netstackInstance", k),
 			    "defaultTcpipStack"));
 		fmt_str(r, "VDSName", or_default(dvs, "N/A"));
-		fmt_str(
-		    r, "VDSUUID",
-		    or_default(esxcli_cget(&conf, VMK "child[%04d]/dvsUuid", k),
-			       "N/A"));
-		fmt_str(
-		    r, "VDSPort",
-		    or_default(esxcli_cget(&conf, VMK "child[%04d]/dvsPort", k),
-			       "N/A"));
+		fmt_str(r, "VDSUUID",
+			or_default(
+			    esxconf_getf(&conf, VMK "child[%04d]/dvsUuid", k),
+			    "N/A"));
+		fmt_str(r, "VDSPort",
+			or_default(
+			    esxconf_getf(&conf, VMK "child[%04d]/dvsPort", k),
+			    "N/A"));
 		fmt_int(
 		    r, "VDSConnection",
 		    esxcli_cint(
-			esxcli_cget(&conf, VMK "child[%04d]/dvsConnection", k),
+			esxconf_getf(&conf, VMK "child[%04d]/dvsConnection", k),
 			-1));
 		fmt_str(r, "OpaqueNetworkID", "N/A");
 		fmt_str(r, "OpaqueNetworkType", "N/A");
 		fmt_str(r, "ExternalID", "N/A");
 		fmt_int(
 		    r, "MTU",
-		    esxcli_cint(esxcli_cget(&conf, VMK "child[%04d]/mtu", k),
+		    esxcli_cint(esxconf_getf(&conf, VMK "child[%04d]/mtu", k),
 				1500));
-		fmt_int(
-		    r, "TSOMSS",
-		    esxcli_cint(esxcli_cget(&conf, VMK "child[%04d]/tsoMss", k),
-				65535));
+		fmt_int(r, "TSOMSS",
+			esxcli_cint(
+			    esxconf_getf(&conf, VMK "child[%04d]/tsoMss", k),
+			    65535));
 		fmt_int(r, "RXDispQueueSize",
 			esxcli_cint(
-			    esxcli_cget(&conf,
-					VMK "child[%04d]/rxDispQueueSize", k),
+			    esxconf_getf(&conf,
+					 VMK "child[%04d]/rxDispQueueSize", k),
 			    4));
-		fmt_int(
-		    r, "PortID",
-		    esxcli_cint(esxcli_cget(&conf, VMK "child[%04d]/portId", k),
-				33554436 + 2LL * k));
+		fmt_int(r, "PortID",
+			esxcli_cint(
+			    esxconf_getf(&conf, VMK "child[%04d]/portId", k),
+			    33554436 + 2LL * k));
 	}
 	esxconf_release(&conf);
 	return 0;
@@ -164,25 +165,25 @@ static void broadcast_of(const char *addr, const char *mask, char *out,
 
 static void ipv4_record(struct fmt_rec *r, const struct esxconf *conf, int k)
 {
-	const char *addr = esxcli_cget(conf, VMK "child[%04d]/ipv4address", k);
-	const char *mask = esxcli_cget(conf, VMK "child[%04d]/ipv4netmask", k);
+	const char *addr = esxconf_getf(conf, VMK "child[%04d]/ipv4address", k);
+	const char *mask = esxconf_getf(conf, VMK "child[%04d]/ipv4netmask", k);
 	bool dhcp =
-	    esxcli_cbool(esxcli_cget(conf, VMK "child[%04d]/dhcp", k), false);
+	    esxcli_cbool(esxconf_getf(conf, VMK "child[%04d]/dhcp", k), false);
 	char bcast[INET_ADDRSTRLEN];
 	bool none = !dhcp && (!addr || !*addr);
 
 	broadcast_of(addr, mask, bcast, sizeof(bcast));
 	fmt_str(r, "Name",
-		or_default(esxcli_cget(conf, VMK "child[%04d]/name", k), ""));
+		or_default(esxconf_getf(conf, VMK "child[%04d]/name", k), ""));
 	fmt_str(r, "IPv4Address", or_default(addr, ""));
 	fmt_str(r, "IPv4Netmask", or_default(mask, ""));
 	fmt_str(r, "IPv4Broadcast", bcast);
 	fmt_str(r, "AddressType", dhcp ? "DHCP" : none ? "NONE" : "STATIC");
 	fmt_str(r, "Gateway",
-		or_default(esxcli_cget(conf, VMK "child[%04d]/ipv4gateway", k),
+		or_default(esxconf_getf(conf, VMK "child[%04d]/ipv4gateway", k),
 			   ""));
 	fmt_bool(r, "DHCPDNS",
-		 esxcli_cbool(esxcli_cget(conf, VMK "child[%04d]/dhcpDns", k),
+		 esxcli_cbool(esxconf_getf(conf, VMK "child[%04d]/dhcpDns", k),
 			      false));
 }
 
@@ -190,7 +191,7 @@ static int network_ip_interface_ipv4_get(struct cli_call *c)
 {
 	const char *want = cli_str(c, "interfacename");
 	const char *ns = cli_str(c, "netstack");
-	int idx[ESXCLI_MAX_CHILDREN];
+	int idx[ESXCONF_MAX_CHILDREN];
 	struct esxconf conf;
 	size_t n;
 	bool found = false;
@@ -198,13 +199,13 @@ static int network_ip_interface_ipv4_get(struct cli_call *c)
 	if (esxcli_conf(c, &conf))
 		return 1;
 	fmt_set_list(c->res, &ipv4_schema);
-	n = esxcli_children(&conf, VMK, idx, ESXCLI_MAX_CHILDREN);
+	n = esxconf_children(&conf, VMK, idx, ESXCONF_MAX_CHILDREN);
 	for (size_t i = 0; i < n; i++) {
 		const char *name =
-		    esxcli_cget(&conf, VMK "child[%04d]/name", idx[i]);
+		    esxconf_getf(&conf, VMK "child[%04d]/name", idx[i]);
 		const char *nsi = or_default(
-		    esxcli_cget(&conf, VMK "child[%04d]/netstackInstance",
-				idx[i]),
+		    esxconf_getf(&conf, VMK "child[%04d]/netstackInstance",
+				 idx[i]),
 		    "defaultTcpipStack");
 
 		if ((want && (!name || strcmp(name, want))) ||
@@ -237,7 +238,7 @@ static int ipv4_set_fn(struct esxconf *conf, void *arg)
 	const char *type = cli_str(c, "type");
 	const char *ip = cli_str(c, "ipv4"), *mask = cli_str(c, "netmask");
 	const char *gw = cli_str(c, "gateway");
-	int k = esxcli_child_find(conf, VMK, "name", name);
+	int k = esxconf_child_find(conf, VMK, "name", name);
 	int r = 0;
 
 	if (k < 0) {
@@ -257,29 +258,29 @@ static int ipv4_set_fn(struct esxconf *conf, void *arg)
 						   : gw);
 			return 1;
 		}
-		r = esxcli_cset(conf, ip, VMK "child[%04d]/ipv4address", k);
+		r = esxconf_setf(conf, ip, VMK "child[%04d]/ipv4address", k);
 		if (!r)
-			r = esxcli_cset(conf, mask,
-					VMK "child[%04d]/ipv4netmask", k);
+			r = esxconf_setf(conf, mask,
+					 VMK "child[%04d]/ipv4netmask", k);
 		if (!r)
-			r = esxcli_cset(conf, "false", VMK "child[%04d]/dhcp",
-					k);
+			r = esxconf_setf(conf, "false", VMK "child[%04d]/dhcp",
+					 k);
 		if (!r && gw)
-			r = esxcli_cset(conf, gw, VMK "child[%04d]/ipv4gateway",
-					k);
+			r = esxconf_setf(conf, gw,
+					 VMK "child[%04d]/ipv4gateway", k);
 	} else if (strcmp(type, "dhcp") == 0) {
-		r = esxcli_cset(conf, "true", VMK "child[%04d]/dhcp", k);
+		r = esxconf_setf(conf, "true", VMK "child[%04d]/dhcp", k);
 	} else {
-		r = esxcli_cset(conf, "false", VMK "child[%04d]/dhcp", k);
+		r = esxconf_setf(conf, "false", VMK "child[%04d]/dhcp", k);
 		if (!r)
-			r = esxcli_cset(conf, "", VMK "child[%04d]/ipv4address",
-					k);
+			r = esxconf_setf(conf, "",
+					 VMK "child[%04d]/ipv4address", k);
 		if (!r)
-			r = esxcli_cset(conf, "", VMK "child[%04d]/ipv4netmask",
-					k);
+			r = esxconf_setf(conf, "",
+					 VMK "child[%04d]/ipv4netmask", k);
 	}
 	if (!r && cli_given(c, "peerdns"))
-		r = esxcli_cset(
+		r = esxconf_setf(
 		    conf, cli_bool(c, "peerdns", false) ? "true" : "false",
 		    VMK "child[%04d]/dhcpDns", k);
 	return r;
@@ -312,18 +313,18 @@ static const struct fmt_field nic_fields[] = {
     {0}};
 static const struct fmt_schema nic_schema = {"Nic", nic_fields, NULL};
 
-#define PGET(k, key) esxcli_cget(&conf, PNIC "child[%04d]/" key, k)
+#define PGET(k, key) esxconf_getf(&conf, PNIC "child[%04d]/" key, k)
 
 static int network_nic_list(struct cli_call *c)
 {
-	int idx[ESXCLI_MAX_CHILDREN];
+	int idx[ESXCONF_MAX_CHILDREN];
 	struct esxconf conf;
 	size_t n;
 
 	if (esxcli_conf(c, &conf))
 		return 1;
 	fmt_set_list(c->res, &nic_schema);
-	n = esxcli_children(&conf, PNIC, idx, ESXCLI_MAX_CHILDREN);
+	n = esxconf_children(&conf, PNIC, idx, ESXCONF_MAX_CHILDREN);
 	for (size_t i = 0; i < n; i++) {
 		struct fmt_rec *r = fmt_add(c->res);
 		int k = idx[i];
@@ -400,7 +401,7 @@ static int network_nic_get(struct cli_call *c)
 
 	if (esxcli_conf(c, &conf))
 		return 1;
-	k = esxcli_child_find(&conf, PNIC, "name", name);
+	k = esxconf_child_find(&conf, PNIC, "name", name);
 	if (k < 0) {
 		esxconf_release(&conf);
 		return cli_fault(c, "Unable to find NIC %s", name);
@@ -559,16 +560,16 @@ static int rs_set_fn(struct esxconf *conf, void *arg)
 	const char *id = cli_str(c, "rulesetid");
 	int r = 0;
 
-	if (!esxcli_cget(conf, FW_SERVICES "%s/enabled", id)) {
+	if (!esxconf_getf(conf, FW_SERVICES "%s/enabled", id)) {
 		cli_fault(c, "Invalid Ruleset Id: %s", id);
 		return 1;
 	}
 	if (cli_given(c, "enabled"))
-		r = esxcli_cset(
+		r = esxconf_setf(
 		    conf, cli_bool(c, "enabled", false) ? "true" : "false",
 		    FW_SERVICES "%s/enabled", id);
 	if (!r && cli_given(c, "allowedall"))
-		r = esxcli_cset(
+		r = esxconf_setf(
 		    conf, cli_bool(c, "allowedall", false) ? "true" : "false",
 		    FW_SERVICES "%s/allowedall", id);
 	return r;

@@ -23,15 +23,15 @@ static const char *or_default(const char *v, const char *def)
 /* vmknics attached to portgroup pg. */
 static int active_clients(const struct esxconf *conf, const char *pg)
 {
-	int idx[ESXCLI_MAX_CHILDREN], n = 0;
-	size_t k = esxcli_children(conf, VMK, idx, ESXCLI_MAX_CHILDREN);
+	int idx[ESXCONF_MAX_CHILDREN], n = 0;
+	size_t k = esxconf_children(conf, VMK, idx, ESXCONF_MAX_CHILDREN);
 
 	for (size_t i = 0; i < k; i++) {
 		const char *p =
-		    esxcli_cget(conf, VMK "child[%04d]/portgroup", idx[i]);
+		    esxconf_getf(conf, VMK "child[%04d]/portgroup", idx[i]);
 
 		if (p && strcmp(p, pg) == 0 &&
-		    !esxcli_cget(conf, VMK "child[%04d]/dvsName", idx[i]))
+		    !esxconf_getf(conf, VMK "child[%04d]/dvsName", idx[i]))
 			n++;
 	}
 	return n;
@@ -59,44 +59,45 @@ static const struct fmt_schema vsw_schema = {"VirtualSwitch", vsw_fields,
 
 static void vsw_record(struct fmt_rec *r, const struct esxconf *conf, int k)
 {
-	int sub[ESXCLI_MAX_CHILDREN];
+	int sub[ESXCONF_MAX_CHILDREN];
 	char prefix[128];
 	size_t n;
 	int used = 2;
 
 	fmt_str(r, "Name",
-		or_default(esxcli_cget(conf, VSW "child[%04d]/name", k), ""));
+		or_default(esxconf_getf(conf, VSW "child[%04d]/name", k), ""));
 	fmt_str(r, "Class", "cswitch");
 	fmt_int(r, "NumPorts",
-		esxcli_cint(esxcli_cget(conf, VSW "child[%04d]/maxPorts", k),
+		esxcli_cint(esxconf_getf(conf, VSW "child[%04d]/maxPorts", k),
 			    atoi(VSW_MAX_PORTS)));
+	fmt_int(r, "ConfiguredPorts",
+		esxcli_cint(esxconf_getf(conf, VSW "child[%04d]/numPorts", k),
+			    128));
 	fmt_int(
-	    r, "ConfiguredPorts",
-	    esxcli_cint(esxcli_cget(conf, VSW "child[%04d]/numPorts", k), 128));
-	fmt_int(r, "MTU",
-		esxcli_cint(esxcli_cget(conf, VSW "child[%04d]/mtu", k), 1500));
+	    r, "MTU",
+	    esxcli_cint(esxconf_getf(conf, VSW "child[%04d]/mtu", k), 1500));
 	fmt_str(r, "CDPStatus",
-		or_default(esxcli_cget(conf, VSW "child[%04d]/cdpStatus", k),
+		or_default(esxconf_getf(conf, VSW "child[%04d]/cdpStatus", k),
 			   "listen"));
-	fmt_bool(
-	    r, "BeaconEnabled",
-	    esxcli_cbool(esxcli_cget(conf, VSW "child[%04d]/beacon/enabled", k),
-			 false));
+	fmt_bool(r, "BeaconEnabled",
+		 esxcli_cbool(
+		     esxconf_getf(conf, VSW "child[%04d]/beacon/enabled", k),
+		     false));
 	fmt_int(
 	    r, "BeaconInterval",
-	    esxcli_cint(esxcli_cget(conf, VSW "child[%04d]/beacon/interval", k),
-			1));
+	    esxcli_cint(
+		esxconf_getf(conf, VSW "child[%04d]/beacon/interval", k), 1));
 	fmt_int(
 	    r, "BeaconThreshold",
 	    esxcli_cint(
-		esxcli_cget(conf, VSW "child[%04d]/beacon/threshold", k), 3));
+		esxconf_getf(conf, VSW "child[%04d]/beacon/threshold", k), 3));
 	fmt_list_split(r, "BeaconRequiredBy", "");
 	fmt_list_split(r, "Uplinks", "");
 	snprintf(prefix, sizeof(prefix), VSW "child[%04d]/uplinks/", k);
-	n = esxcli_children(conf, prefix, sub, ESXCLI_MAX_CHILDREN);
+	n = esxconf_children(conf, prefix, sub, ESXCONF_MAX_CHILDREN);
 	for (size_t i = 0; i < n; i++) {
 		const char *u =
-		    esxcli_cget(conf, "%schild[%04d]/pnic", prefix, sub[i]);
+		    esxconf_getf(conf, "%schild[%04d]/pnic", prefix, sub[i]);
 
 		if (u) {
 			fmt_list_add(r, "Uplinks", u);
@@ -105,10 +106,10 @@ static void vsw_record(struct fmt_rec *r, const struct esxconf *conf, int k)
 	}
 	fmt_list_split(r, "Portgroups", "");
 	snprintf(prefix, sizeof(prefix), VSW "child[%04d]/portgroup/", k);
-	n = esxcli_children(conf, prefix, sub, ESXCLI_MAX_CHILDREN);
+	n = esxconf_children(conf, prefix, sub, ESXCONF_MAX_CHILDREN);
 	for (size_t i = 0; i < n; i++) {
 		const char *pg =
-		    esxcli_cget(conf, "%schild[%04d]/name", prefix, sub[i]);
+		    esxconf_getf(conf, "%schild[%04d]/name", prefix, sub[i]);
 
 		if (pg) {
 			fmt_list_add(r, "Portgroups", pg);
@@ -121,17 +122,17 @@ static void vsw_record(struct fmt_rec *r, const struct esxconf *conf, int k)
 static int network_vswitch_standard_list(struct cli_call *c)
 {
 	const char *want = cli_str(c, "vswitchname");
-	int idx[ESXCLI_MAX_CHILDREN];
+	int idx[ESXCONF_MAX_CHILDREN];
 	struct esxconf conf;
 	size_t n;
 
 	if (esxcli_conf(c, &conf))
 		return 1;
 	fmt_set_list(c->res, &vsw_schema);
-	n = esxcli_children(&conf, VSW, idx, ESXCLI_MAX_CHILDREN);
+	n = esxconf_children(&conf, VSW, idx, ESXCONF_MAX_CHILDREN);
 	for (size_t i = 0; i < n; i++) {
 		const char *name =
-		    esxcli_cget(&conf, VSW "child[%04d]/name", idx[i]);
+		    esxconf_getf(&conf, VSW "child[%04d]/name", idx[i]);
 
 		if (want && (!name || strcmp(name, want)))
 			continue;
@@ -149,7 +150,7 @@ struct vsw_arg {
 
 static int vsw_find(const struct esxconf *conf, const char *name)
 {
-	return esxcli_child_find(conf, VSW, "name", name);
+	return esxconf_child_find(conf, VSW, "name", name);
 }
 
 static int vsw_add_fn(struct esxconf *conf, void *arg)
@@ -170,15 +171,16 @@ static int vsw_add_fn(struct esxconf *conf, void *arg)
 		cli_fault(c, "A portset with this name already exists.");
 		return 1;
 	}
-	k = esxcli_child_free(conf, VSW);
+	k = esxconf_child_free(conf, VSW);
 	snprintf(ports, sizeof(ports), "%lld", cli_long(c, "ports", 128));
-	r = esxcli_cset(conf, name, VSW "child[%04d]/name", k);
+	r = esxconf_setf(conf, name, VSW "child[%04d]/name", k);
 	if (!r)
-		r = esxcli_cset(conf, ports, VSW "child[%04d]/numPorts", k);
+		r = esxconf_setf(conf, ports, VSW "child[%04d]/numPorts", k);
 	if (!r)
-		r = esxcli_cset(conf, "1500", VSW "child[%04d]/mtu", k);
+		r = esxconf_setf(conf, "1500", VSW "child[%04d]/mtu", k);
 	if (!r)
-		r = esxcli_cset(conf, "listen", VSW "child[%04d]/cdpStatus", k);
+		r = esxconf_setf(conf, "listen", VSW "child[%04d]/cdpStatus",
+				 k);
 	return r;
 }
 
@@ -195,7 +197,7 @@ static int vsw_remove_fn(struct esxconf *conf, void *arg)
 {
 	struct cli_call *c = ((struct vsw_arg *)arg)->c;
 	const char *name = cli_str(c, "vswitchname");
-	int sub[ESXCLI_MAX_CHILDREN];
+	int sub[ESXCONF_MAX_CHILDREN];
 	char prefix[128];
 	int k = vsw_find(conf, name);
 	size_t n;
@@ -205,10 +207,10 @@ static int vsw_remove_fn(struct esxconf *conf, void *arg)
 		return 1;
 	}
 	snprintf(prefix, sizeof(prefix), VSW "child[%04d]/portgroup/", k);
-	n = esxcli_children(conf, prefix, sub, ESXCLI_MAX_CHILDREN);
+	n = esxconf_children(conf, prefix, sub, ESXCONF_MAX_CHILDREN);
 	for (size_t i = 0; i < n; i++) {
 		const char *pg =
-		    esxcli_cget(conf, "%schild[%04d]/name", prefix, sub[i]);
+		    esxconf_getf(conf, "%schild[%04d]/name", prefix, sub[i]);
 
 		if (pg && active_clients(conf, pg) > 0) {
 			cli_fault(c, "The resource '%s' is in use.", name);
@@ -251,11 +253,11 @@ static int vsw_set_fn(struct esxconf *conf, void *arg)
 			return 1;
 		}
 		snprintf(v, sizeof(v), "%lld", mtu);
-		r = esxcli_cset(conf, v, VSW "child[%04d]/mtu", k);
+		r = esxconf_setf(conf, v, VSW "child[%04d]/mtu", k);
 	}
 	if (!r && cli_given(c, "cdpstatus"))
-		r = esxcli_cset(conf, cli_str(c, "cdpstatus"),
-				VSW "child[%04d]/cdpStatus", k);
+		r = esxconf_setf(conf, cli_str(c, "cdpstatus"),
+				 VSW "child[%04d]/cdpStatus", k);
 	return r;
 }
 
@@ -273,14 +275,14 @@ static int network_vswitch_standard_set(struct cli_call *c)
 /* The vSwitch index owning pnic u, or -1. */
 static int uplink_owner(const struct esxconf *conf, const char *u)
 {
-	int idx[ESXCLI_MAX_CHILDREN];
-	size_t n = esxcli_children(conf, VSW, idx, ESXCLI_MAX_CHILDREN);
+	int idx[ESXCONF_MAX_CHILDREN];
+	size_t n = esxconf_children(conf, VSW, idx, ESXCONF_MAX_CHILDREN);
 	char prefix[128];
 
 	for (size_t i = 0; i < n; i++) {
 		snprintf(prefix, sizeof(prefix), VSW "child[%04d]/uplinks/",
 			 idx[i]);
-		if (esxcli_child_find(conf, prefix, "pnic", u) >= 0)
+		if (esxconf_child_find(conf, prefix, "pnic", u) >= 0)
 			return idx[i];
 	}
 	return -1;
@@ -298,7 +300,7 @@ static int uplink_add_fn(struct esxconf *conf, void *arg)
 		cli_fault(c, "Unable to find vswitch %s", name);
 		return 1;
 	}
-	if (esxcli_child_find(conf, PNIC, "name", u) < 0) {
+	if (esxconf_child_find(conf, PNIC, "name", u) < 0) {
 		cli_fault(c, "Unable to find physical nic %s", u);
 		return 1;
 	}
@@ -313,13 +315,13 @@ static int uplink_add_fn(struct esxconf *conf, void *arg)
 		    "Unable to add uplink %s to vswitch %s: it is "
 		    "already used by vswitch %s",
 		    u, name,
-		    or_default(esxcli_cget(conf, VSW "child[%04d]/name", owner),
-			       ""));
+		    or_default(
+			esxconf_getf(conf, VSW "child[%04d]/name", owner), ""));
 		return 1;
 	}
 	snprintf(prefix, sizeof(prefix), VSW "child[%04d]/uplinks/", k);
-	return esxcli_cset(conf, u, "%schild[%04d]/pnic", prefix,
-			   esxcli_child_free(conf, prefix));
+	return esxconf_setf(conf, u, "%schild[%04d]/pnic", prefix,
+			    esxconf_child_free(conf, prefix));
 }
 
 static int network_vswitch_standard_uplink_add(struct cli_call *c)
@@ -344,7 +346,7 @@ static int uplink_remove_fn(struct esxconf *conf, void *arg)
 		return 1;
 	}
 	snprintf(prefix, sizeof(prefix), VSW "child[%04d]/uplinks/", k);
-	j = esxcli_child_find(conf, prefix, "pnic", u);
+	j = esxconf_child_find(conf, prefix, "pnic", u);
 	if (j < 0) {
 		cli_fault(c, "Unable to find uplink %s on vswitch %s", u, name);
 		return 1;
@@ -376,7 +378,7 @@ static const struct fmt_schema pg_schema = {"PortGroup", pg_fields, NULL};
 
 static int network_vswitch_standard_portgroup_list(struct cli_call *c)
 {
-	int idx[ESXCLI_MAX_CHILDREN], sub[ESXCLI_MAX_CHILDREN];
+	int idx[ESXCONF_MAX_CHILDREN], sub[ESXCONF_MAX_CHILDREN];
 	struct esxconf conf;
 	char prefix[128];
 	size_t n, m;
@@ -384,16 +386,16 @@ static int network_vswitch_standard_portgroup_list(struct cli_call *c)
 	if (esxcli_conf(c, &conf))
 		return 1;
 	fmt_set_list(c->res, &pg_schema);
-	n = esxcli_children(&conf, VSW, idx, ESXCLI_MAX_CHILDREN);
+	n = esxconf_children(&conf, VSW, idx, ESXCONF_MAX_CHILDREN);
 	for (size_t i = 0; i < n; i++) {
 		const char *sw =
-		    esxcli_cget(&conf, VSW "child[%04d]/name", idx[i]);
+		    esxconf_getf(&conf, VSW "child[%04d]/name", idx[i]);
 
 		snprintf(prefix, sizeof(prefix), VSW "child[%04d]/portgroup/",
 			 idx[i]);
-		m = esxcli_children(&conf, prefix, sub, ESXCLI_MAX_CHILDREN);
+		m = esxconf_children(&conf, prefix, sub, ESXCONF_MAX_CHILDREN);
 		for (size_t j = 0; j < m; j++) {
-			const char *pg = esxcli_cget(
+			const char *pg = esxconf_getf(
 			    &conf, "%schild[%04d]/name", prefix, sub[j]);
 			struct fmt_rec *r;
 
@@ -404,9 +406,9 @@ static int network_vswitch_standard_portgroup_list(struct cli_call *c)
 			fmt_str(r, "VirtualSwitch", or_default(sw, ""));
 			fmt_int(r, "ActiveClients", active_clients(&conf, pg));
 			fmt_int(r, "VLANID",
-				esxcli_cint(esxcli_cget(&conf,
-							"%schild[%04d]/vlanId",
-							prefix, sub[j]),
+				esxcli_cint(esxconf_getf(&conf,
+							 "%schild[%04d]/vlanId",
+							 prefix, sub[j]),
 					    0));
 		}
 	}
@@ -419,8 +421,8 @@ static int network_vswitch_standard_portgroup_list(struct cli_call *c)
 static int pg_find(const struct esxconf *conf, const char *pg, char *out,
 		   size_t n)
 {
-	int idx[ESXCLI_MAX_CHILDREN];
-	size_t k = esxcli_children(conf, VSW, idx, ESXCLI_MAX_CHILDREN);
+	int idx[ESXCONF_MAX_CHILDREN];
+	size_t k = esxconf_children(conf, VSW, idx, ESXCONF_MAX_CHILDREN);
 	char prefix[128];
 
 	for (size_t i = 0; i < k; i++) {
@@ -428,7 +430,7 @@ static int pg_find(const struct esxconf *conf, const char *pg, char *out,
 
 		snprintf(prefix, sizeof(prefix), VSW "child[%04d]/portgroup/",
 			 idx[i]);
-		j = esxcli_child_find(conf, prefix, "name", pg);
+		j = esxconf_child_find(conf, prefix, "name", pg);
 		if (j >= 0) {
 			snprintf(out, n, "%schild[%04d]/", prefix, j);
 			return idx[i];
@@ -454,10 +456,10 @@ static int pg_add_fn(struct esxconf *conf, void *arg)
 		return 1;
 	}
 	snprintf(prefix, sizeof(prefix), VSW "child[%04d]/portgroup/", k);
-	j = esxcli_child_free(conf, prefix);
-	r = esxcli_cset(conf, pg, "%schild[%04d]/name", prefix, j);
+	j = esxconf_child_free(conf, prefix);
+	r = esxconf_setf(conf, pg, "%schild[%04d]/name", prefix, j);
 	if (!r)
-		r = esxcli_cset(conf, "0", "%schild[%04d]/vlanId", prefix, j);
+		r = esxconf_setf(conf, "0", "%schild[%04d]/vlanId", prefix, j);
 	return r;
 }
 
@@ -526,7 +528,7 @@ static int pg_set_fn(struct esxconf *conf, void *arg)
 		return 1;
 	}
 	snprintf(v, sizeof(v), "%lld", vlan);
-	return esxcli_cset(conf, v, "%svlanId", prefix);
+	return esxconf_setf(conf, v, "%svlanId", prefix);
 }
 
 static int network_vswitch_standard_portgroup_set(struct cli_call *c)

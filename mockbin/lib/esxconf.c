@@ -5,6 +5,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -351,4 +353,95 @@ char *esxconf_format(const struct esxconf *c, size_t *len)
 	if (len)
 		*len = (size_t)(o - buf);
 	return buf;
+}
+
+/* ---- "child[NNNN]" arrays and formatted keys ---- */
+
+/* The N of "<prefix>child[NNNN]/..." or -1. */
+static int child_index(const char *key, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	char *end;
+	long v;
+
+	if (strncmp(key, prefix, n) != 0 || strncmp(key + n, "child[", 6))
+		return -1;
+	v = strtol(key + n + 6, &end, 10);
+	if (end == key + n + 6 || *end != ']' || v < 0 || v > 9999)
+		return -1;
+	return (int)v;
+}
+
+size_t esxconf_children(const struct esxconf *conf, const char *prefix,
+			int *idx, size_t max)
+{
+	const struct esxconf_entry *e = NULL;
+	size_t n = 0;
+
+	while ((e = esxconf_next(conf, e, prefix))) {
+		int k = child_index(e->key, prefix);
+		size_t j;
+
+		if (k < 0)
+			continue;
+		for (j = 0; j < n && idx[j] != k; j++)
+			;
+		if (j < n || n == max)
+			continue;
+		/* insert sorted */
+		for (j = n; j > 0 && idx[j - 1] > k; j--)
+			idx[j] = idx[j - 1];
+		idx[j] = k;
+		n++;
+	}
+	return n;
+}
+
+int esxconf_child_free(const struct esxconf *conf, const char *prefix)
+{
+	int idx[ESXCONF_MAX_CHILDREN];
+	size_t n = esxconf_children(conf, prefix, idx, ESXCONF_MAX_CHILDREN);
+	int k = 0;
+
+	for (size_t i = 0; i < n && idx[i] == k; i++)
+		k++;
+	return k;
+}
+
+int esxconf_child_find(const struct esxconf *conf, const char *prefix,
+		       const char *key, const char *value)
+{
+	int idx[ESXCONF_MAX_CHILDREN];
+	size_t n = esxconf_children(conf, prefix, idx, ESXCONF_MAX_CHILDREN);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *v =
+		    esxconf_getf(conf, "%schild[%04d]/%s", prefix, idx[i], key);
+
+		if (v && strcmp(v, value) == 0)
+			return idx[i];
+	}
+	return -1;
+}
+
+const char *esxconf_getf(const struct esxconf *conf, const char *f, ...)
+{
+	char key[512];
+	va_list ap;
+
+	va_start(ap, f);
+	vsnprintf(key, sizeof(key), f, ap);
+	va_end(ap);
+	return esxconf_get(conf, key);
+}
+
+int esxconf_setf(struct esxconf *conf, const char *value, const char *f, ...)
+{
+	char key[512];
+	va_list ap;
+
+	va_start(ap, f);
+	vsnprintf(key, sizeof(key), f, ap);
+	va_end(ap);
+	return esxconf_set(conf, key, value);
 }

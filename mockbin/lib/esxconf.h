@@ -69,4 +69,22 @@ const struct esxconf_entry *esxconf_next(const struct esxconf *c,
  * on allocation failure. Every line ends with '\n'. */
 char *esxconf_format(const struct esxconf *c, size_t *len);
 
+/* Most children of one array the helpers below look at. */
+#define ESXCONF_MAX_CHILDREN 4096
+
+/* esx.conf arrays of ESXi's form "<prefix>child[NNNN]/...":
+ * the indices present, ascending (at most max), and the first free one. */
+size_t esxconf_children(const struct esxconf *conf, const char *prefix,
+			int *idx, size_t max);
+int esxconf_child_free(const struct esxconf *conf, const char *prefix);
+/* The index of the child whose "<prefix>child[N]/<key>" equals value
+ * (case-sensitive), or -1. */
+int esxconf_child_find(const struct esxconf *conf, const char *prefix,
+		       const char *key, const char *value);
+/* esxconf_get/set with a printf-formatted key. */
+const char *esxconf_getf(const struct esxconf *conf, const char *f, ...)
+    __attribute__((format(printf, 2, 3)));
+int esxconf_setf(struct esxconf *conf, const char *value, const char *f, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif
