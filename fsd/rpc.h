@@ -40,6 +40,7 @@
 struct json_object;
 struct icpt;
 struct alog;
+struct rpc_state_host;
 struct rpc_server;
 struct rpc_session;
 struct rpc_req;
@@ -91,6 +92,8 @@ extern const struct rpc_method rpc_misc_methods[];
 extern const struct rpc_method rpc_files_methods[];
 extern const struct rpc_method rpc_rules_methods[]; /* rules.* (issue 4) */
 extern const struct rpc_method rpc_log_methods[];   /* log.* (issue 4) */
+extern const struct rpc_method rpc_state_methods[]; /* state.* (issue 3) */
+extern const struct rpc_method rpc_files_write_methods[]; /* files.put... */
 
 /* ---- what handlers need from the daemon -------------------------------- */
 
@@ -130,6 +133,10 @@ struct rpc_host {
 	 * those methods answer ENOSYS. */
 	struct icpt *icpt;
 	struct alog *alog;
+	/* The writable layer (fsd/rpc_state.h) of state.* and the writing
+	 * files.* methods (rpc_state.c, rpc_files_write.c); NULL: those
+	 * methods answer ENOSYS. */
+	const struct rpc_state_host *state;
 };
 
 /* ---- server ------------------------------------------------------------ */

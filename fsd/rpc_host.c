@@ -15,6 +15,7 @@
 #include "fsd.h"
 #include "hook.h"
 #include "rpc.h"
+#include "state_host.h"
 #include "tree.h"
 
 static void host_info(const struct tree_node *n, struct rpc_file_info *fi)
@@ -43,6 +44,7 @@ static int host_read(void *ctx, const char *path, uint64_t off, void *buf,
 	struct fsd *fsd = ctx;
 	struct content_span sp;
 	struct tree_node *n;
+	uint64_t fd_data = 0;
 	ssize_t rd;
 	int fd = -1, r;
 
@@ -55,9 +57,10 @@ static int host_read(void *ctx, const char *path, uint64_t off, void *buf,
 		return -EINVAL;
 	if (off >= n->size)
 		return 0;
-	if (content_needs_fd(&n->content) &&
-	    (fd = content_open(&n->content)) < 0)
-		return fd;
+	/* the node's bytes now: its data file once written, else the
+	 * manifest's content */
+	if ((r = content_fd_sync(fsd->state, n, &fd, &fd_data)) < 0)
+		return r;
 	content_span(n, fd, (off_t)off, len, &sp);
 	if (sp.mem) {
 		memcpy(buf, sp.mem, sp.len);
@@ -109,7 +112,7 @@ static size_t host_counters(void *ctx, struct rpc_counter *out, size_t max)
 	for (i = 0; i < FSD_OP_COUNT && n < max; i++)
 		out[n++] =
 		    (struct rpc_counter){fsd_op_names[i], fsd->stats.ops[i]};
-	return n;
+	return n + fsd_state_counters(fsd, out + n, max - n);
 }
 
 int fsd_ctl_args(struct fsd *fsd, int *argc, char **argv)
@@ -147,6 +150,7 @@ int fsd_ctl_start(struct fsd *fsd)
 	    .counters = host_counters,
 	    .icpt = hook_icpt(fsd),
 	    .alog = hook_alog(fsd),
+	    .state = &fsd_state_rpc,
 	};
 	char err[256];
 

@@ -4,6 +4,7 @@
 #ifndef ESXMOCK_FSD_STATE_HOST_H
 #define ESXMOCK_FSD_STATE_HOST_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 struct fsd;
@@ -22,5 +23,15 @@ int fsd_state_start(struct fsd *fsd);
 void fsd_state_stop(struct fsd *fsd);
 /* Before the tree is freed. Safe when never opened. */
 void fsd_state_close(struct fsd *fsd);
+
+/* The control channel's view of the writable layer (rpc_state.h), with
+ * the struct fsd as ctx: rpc_host.c puts it in struct rpc_host. */
+struct rpc_state_host;
+extern const struct rpc_state_host fsd_state_rpc;
+/* The writable layer's counters for the control channel's stats (state_*:
+ * changed nodes, nodes the last reset/restore/snapshot visited...). Fills
+ * at most max; returns how many. */
+struct rpc_counter;
+size_t fsd_state_counters(struct fsd *fsd, struct rpc_counter *out, size_t max);
 
 #endif

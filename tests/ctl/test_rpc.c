@@ -337,13 +337,14 @@ static void test_rpc_ids_echoed(void **state)
 static void test_rpc_unknown_method(void **state)
 {
 	struct fix *f = *state;
-	struct json_object *o =
-	    call(f, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"files.put\"}");
+	struct json_object *o = call(
+	    f,
+	    "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"files.frobnicate\"}");
 
 	assert_int_equal(err_code(o), RPC_METHOD_NOT_FOUND);
 	assert_string_equal(str(o, "error.message"),
-			    "unknown method 'files.put'");
-	assert_string_equal(str(o, "error.data.method"), "files.put");
+			    "unknown method 'files.frobnicate'");
+	assert_string_equal(str(o, "error.data.method"), "files.frobnicate");
 	json_object_put(o);
 }
 
