@@ -497,7 +497,7 @@ int state_snapshots(struct state *s,
 		n++;
 	}
 	closedir(d);
-	if (!rc)
+	if (!rc && n)
 		qsort(names, n, sizeof(*names), state_name_cmp);
 	for (i = 0; !rc && i < n; i++) {
 		size_t lines = state_snap_lines(s->snapfd, names[i]);

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# state_snap.sh - reset, snapshot, restore, forget and diff through the
+# control channel (esxmockctl call) on a 20,000-entry tree with few
+# changes: every state is exactly what it was (names, types, modes, bytes),
+# the kernel's caches follow changes made behind its back (files.put onto a
+# cached file and over a cached "no such file", restore, reset), and the
+# cost follows the changes: nodes_visited stays small (a counter, never a
+# timing). Snapshots survive a restart; SIGUSR1 resets.
+. "$(dirname "$0")/../fs/lib.sh"
+. "$(dirname "$0")/lib_state.sh"
+fs_skip_unless_fuse
+CTL=$ESXMOCK_BUILD/proto/esxmockctl
+[ -x "$CTL" ] || fail "esxmockctl not built: '$CTL'"
+
+# a big tree: 200 directories of 100 files, and the small test tree
+m=$fs_tmp/mnt
+st_manifest "$fs_tmp/small.json"
+{
+	echo '{"version": 1, "entries": ['
+	for d in $(seq 200); do
+		echo " {\"path\": \"/big/d$d\", \"type\": \"dir\"},"
+		for f in $(seq 100); do
+			echo " {\"path\": \"/big/d$d/f$f\", \"type\": \"file\", \"content\": {\"text\": \"$d.$f\\n\"}},"
+		done
+	done
+	echo ' {"path": "/big", "type": "dir"}]}'
+} >"$fs_tmp/big.json"
+args=(-m "$fs_tmp/small.json" -m "$fs_tmp/big.json" --control 127.0.0.1:0
+	--control-file "$fs_tmp/ctl")
+st_mount "$m" "$fs_tmp/state" "${args[@]}"
+export ESXMOCK_CONTROL
+ESXMOCK_CONTROL=$(cat "$fs_tmp/ctl")
+call() { "$CTL" call --json "$@"; }
+visited() { # JSON result on stdin -> nodes_visited
+	sed -n 's/.*"nodes_visited":\([0-9]*\).*/\1/p'
+}
+# listing of the whole tree with the bytes of every file
+snap_of() {
+	(cd "$m" && find . -path ./big -prune -o -printf '%p %y %m %U:%G %s %l\n' | sort &&
+		find . -path ./big -prune -o -type f -print0 | sort -z | xargs -0 md5sum &&
+		find big -printf '%p %y %m %s\n' | sort | md5sum)
+}
+nodes=$(call stats | sed -n 's/.*"nodes":\([0-9]*\).*/\1/p')
+[ "$nodes" -gt 20000 ] || fail "the big tree has $nodes nodes"
+snap_of >"$fs_tmp/pristine"
+
+# the kernel caches these now
+cat "$m/etc/motd" >/dev/null
+cat "$m/big/d7/f7" >/dev/null
+[ ! -e "$m/tmp/from-rpc" ] || fail "/tmp/from-rpc exists"
+
+# behind the kernel's back: a cached file, a cached "no such file"
+call files.put '{"path":"/etc/motd","text":"from the test\n"}' >/dev/null
+[ "$(cat "$m/etc/motd")" = "from the test" ] || fail "files.put: the mount still shows '$(cat "$m/etc/motd")'"
+call files.put '{"path":"/tmp/from-rpc","base64":"AAEC","mode":"0600","uid":5}' >/dev/null
+[ "$(stat -c '%a %u %s' "$m/tmp/from-rpc")" = "600 5 3" ] || fail "files.put over a negative dentry"
+call files.mkdir '{"path":"/var/lib/x/y","parents":true}' >/dev/null
+call files.symlink '{"path":"/var/lib/x/y/l","target":"../../../../etc/motd"}' >/dev/null
+[ "$(cat "$m/var/lib/x/y/l")" = "from the test" ] || fail "files.symlink"
+call files.chmod '{"path":"/etc/shadow","mode":"0400","gid":7}' >/dev/null
+[ "$(stat -c '%a %g' "$m/etc/shadow")" = "400 7" ] || fail "files.chmod"
+call files.remove '{"path":"/var/log","recursive":true}' >/dev/null
+[ ! -e "$m/var/log" ] || fail "files.remove"
+out=$(call files.remove '{"path":"/var/lib"}' 2>&1) && fail "rmdir of a non-empty dir: $out"
+echo "ok: files.put/mkdir/symlink/chmod/remove seen at once through the mount"
+
+# through the mount: new files, a copy-up, a rename of a manifest dir
+echo one >"$m/tmp/one"
+echo more >>"$m/etc/vmware/esx.conf"
+mv "$m/big/d9" "$m/big/renamed9"
+rm "$m/big/d8/f8"
+snap_of >"$fs_tmp/s1"
+out=$(call state.snapshot '{"name":"s1"}')
+v=$(visited <<<"$out")
+[ "$v" -lt 1000 ] || fail "snapshot visited $v nodes: $out"
+echo "ok: snapshot s1 ($v nodes visited of $nodes)"
+
+# more changes, over files the snapshot shares (and 100 deletions: the
+# restore then visits those, still far fewer than the tree holds)
+echo two >"$m/tmp/one"
+echo again >>"$m/etc/vmware/esx.conf"
+rm -r "$m/big/renamed9"
+echo new >"$m/big/d1/new"
+call files.put '{"path":"/etc/motd","text":"after s1\n"}' >/dev/null
+exec 3<"$m/etc/vmware/esx.conf" # open across the restore
+out=$(call state.restore '{"name":"s1"}')
+v=$(visited <<<"$out")
+[ "$v" -lt 1000 ] || fail "restore visited $v nodes: $out"
+snap_of >"$fs_tmp/r1"
+diff -u "$fs_tmp/s1" "$fs_tmp/r1" || fail "restore s1 is not s1"
+echo "ok: restore s1 is s1 ($v nodes visited of $nodes)"
+# the handle follows its file: it reads the restored bytes
+grep -q "^more$" <&3 || fail "an open handle does not read the restored file"
+exec 3<&-
+
+out=$(call state.diff)
+for want in '"change":"modified","path":"/etc/motd"' '"change":"added","path":"/tmp/one"' \
+	'"change":"renamed","path":"/big/renamed9","old_path":"/big/d9"' \
+	'"change":"deleted","path":"/big/d8/f8"' '"change":"deleted","path":"/var/log/big.log"'; do
+	grep -qF "$want" <<<"$out" || fail "state.diff lacks $want: $out"
+done
+echo "ok: state.diff"
+
+out=$(call state.reset)
+v=$(visited <<<"$out")
+[ "$v" -lt 1000 ] || fail "reset visited $v nodes: $out"
+snap_of >"$fs_tmp/reset"
+diff -u "$fs_tmp/pristine" "$fs_tmp/reset" || fail "reset is not pristine"
+echo "ok: reset is the manifest's tree ($v nodes visited)"
+
+# snapshots outlive the daemon
+fs_umount "$m"
+st_mount "$m" "$fs_tmp/state" "${args[@]}"
+ESXMOCK_CONTROL=$(cat "$fs_tmp/ctl")
+call state.snapshots | grep -q '"name":"s1"' || fail "s1 lost in a restart"
+call state.restore '{"name":"s1"}' >/dev/null
+snap_of >"$fs_tmp/r2"
+diff -u "$fs_tmp/s1" "$fs_tmp/r2" || fail "restore s1 after a restart is not s1"
+echo "ok: restore s1 after a restart"
+# ...and the restored state outlives the daemon too
+fs_umount "$m"
+st_mount "$m" "$fs_tmp/state" "${args[@]}"
+ESXMOCK_CONTROL=$(cat "$fs_tmp/ctl")
+snap_of >"$fs_tmp/r3"
+diff -u "$fs_tmp/s1" "$fs_tmp/r3" || fail "the restored state did not survive a restart"
+
+# SIGUSR1 resets
+kill -USR1 "${fs_pids[$m]}"
+for i in $(seq 50); do
+	grep -q "SIGUSR1: reset" "$m.log" && break
+	sleep 0.1
+done
+snap_of >"$fs_tmp/usr1"
+diff -u "$fs_tmp/pristine" "$fs_tmp/usr1" || fail "SIGUSR1 did not reset"
+echo "ok: SIGUSR1 reset"
+
+out=$(call state.snapshot '{"name":"s1"}' 2>&1) && fail "a second s1: $out"
+out=$(call state.snapshot '{"name":"../x"}' 2>&1) && fail "a bad name: $out"
+call state.forget '{"name":"s1"}' >/dev/null
+out=$(call state.restore '{"name":"s1"}' 2>&1) && fail "restore of a forgotten snapshot: $out"
+call state.snapshots | grep -q '"snapshots":\[\]' || fail "s1 still listed"
+echo "ok: snapshot name checks, forget"
+fs_umount "$m"
