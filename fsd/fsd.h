@@ -21,6 +21,8 @@ struct state;
 struct inval;
 struct fsd_state_glue;
 struct hook;
+struct exec_broker;
+struct exec_fh;
 
 /* Every operation esxfsd serves, in the order of fsd_op_names[]. Used for
  * the per-op counters now, and by the rule engine and the access log. */
@@ -101,7 +103,8 @@ struct fsd {
 	int exit_status;
 	struct timespec start_time;
 	struct fsd_stats stats;
-	struct hook *hook; /* rules and access log (hook.h), or NULL */
+	struct hook *hook;        /* rules and access log (hook.h), or NULL */
+	struct exec_broker *exec; /* command interception (exec.h), or NULL */
 	/* control channel (rpc_host.c): options, server, transport */
 	struct ctl_config ctl_cfg;
 	struct rpc_server *rpc;
@@ -120,8 +123,9 @@ struct fsd_fh {
 	uint64_t fd_data; /* data file id fd is open on, 0: host content;
 			     content_fd_sync() keeps fd on the node's bytes */
 	int flags;
-	bool exec; /* opened for execution (FSD_OPEN_EXEC seen) */
-	pid_t pid; /* caller of the open */
+	bool exec;          /* opened for execution (FSD_OPEN_EXEC seen) */
+	pid_t pid;          /* caller of the open */
+	struct exec_fh *xh; /* the exec broker's data (exec.h), or NULL */
 };
 
 /* The kernel's FMODE_EXEC as esxfsd sees it in fi->flags of an open

@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "embed.h"
+#include "exec.h"
 #include "fsd.h"
 #include "hook.h"
 #include "manifest.h"
@@ -368,6 +369,12 @@ int main(int argc, char **argv)
 		log_msg(&fsd.log, LOG_LV_ERROR, "%s", herr);
 		goto out_base;
 	}
+	/* Command interception: /.esxmock and the broker (exec.h); the shim
+	 * is $ESXMOCK_INTERPOSE or <shadow root>/mockbin/interpose. */
+	if (exec_new(&fsd, getenv("ESXMOCK_INTERPOSE"), herr, sizeof(herr))) {
+		log_msg(&fsd.log, LOG_LV_ERROR, "%s", herr);
+		goto out_hook;
+	}
 	/* Signals first, so a SIGTERM right after mounting still unmounts. */
 	if (fsd_loop_signals(&fsd)) {
 		log_msg(&fsd.log, LOG_LV_ERROR, "cannot set up signal events");
@@ -403,6 +410,7 @@ out_unmount:
 out_loop:
 	fsd_loop_teardown(&fsd);
 out_hook:
+	exec_free(&fsd);
 	hook_free(&fsd);
 out_base:
 	event_base_free(fsd.base);

@@ -7,6 +7,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "exec.h"
 #include "state.h"
 
 void fsd_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -21,6 +22,8 @@ void fsd_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		return;
 	if (!rc)
 		rc = dir ? tree_lookup(fsd->tree, dir, name, &n) : -ENOENT;
+	if (rc == -ENOENT && (n = exec_hidden_lookup(fsd, dir, name)))
+		rc = 0; /* /.esxmock: found by lookup, never listed */
 	if (rc == -ENOENT && dir && !(dir->flags & TREE_F_WATCHED)) {
 		/* Negative entry: the kernel caches "no such name". The
 		 * writable layer must invalidate it when it creates one. */

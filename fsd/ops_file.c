@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "content.h"
+#include "exec.h"
 #include "mutate.h"
 
 /* O_TRUNC (the kernel sends it with the open: atomic_o_trunc) and the
@@ -85,6 +86,8 @@ void fsd_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		rc = -EISDIR;
 	if (!rc && !S_ISREG(n->mode))
 		rc = -ENXIO; /* devices and fifos are opened by the kernel */
+	if (!rc && exec_open(fsd, req, n, fi)) /* exec.h: watched, hidden */
+		return;
 	if (!rc)
 		rc = ops_open_prepare(fsd, n, fi);
 	if (!rc)
@@ -101,8 +104,8 @@ void ops_open_undo(struct fsd *fsd, struct fuse_file_info *fi)
 {
 	struct fsd_fh *fh = (struct fsd_fh *)(uintptr_t)fi->fh;
 
-	(void)fsd;
 	if (fh) {
+		exec_release(fsd, fh);
 		if (fh->fd >= 0)
 			close(fh->fd);
 		free(fh);
@@ -176,6 +179,8 @@ void fsd_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		return;
 	if (!rc && (!n || !fh))
 		rc = -EBADF;
+	if (!rc && exec_read(fsd, req, n, fh, size, off))
+		return;
 	if (!rc) /* fh->fd follows the node's bytes (copy-up, restore) */
 		rc = content_fd_sync(fsd->state, n, &fh->fd, &fh->fd_data);
 	if (rc) {
@@ -218,6 +223,7 @@ void fsd_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	(void)ino;
 	fsd->stats.ops[FSD_OP_RELEASE]++;
 	if (fh) {
+		exec_release(fsd, fh);
 		if (fh->fd >= 0)
 			close(fh->fd);
 		free(fh);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "content.h"
+#include "exec.h"
 #include "mutate.h"
 
 static struct fsd_fh *ops_fh(struct fuse_file_info *fi)
@@ -147,6 +148,8 @@ void fsd_op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
 		return;
 	if (!rc && (!n || !fh))
 		rc = -EBADF;
+	if (!rc && exec_write(fsd, req, fh, buf, size, off)) /* invoke */
+		return;
 	if (!rc)
 		rc = hook_write_filter(fsd, req, buf, &len, off);
 	if (rc == HOOK_WRITE_DISCARD) {

@@ -92,6 +92,8 @@ extern const struct rpc_method rpc_misc_methods[];
 extern const struct rpc_method rpc_files_methods[];
 extern const struct rpc_method rpc_rules_methods[]; /* rules.* (issue 4) */
 extern const struct rpc_method rpc_log_methods[];   /* log.* (issue 4) */
+/* exec.*, invocations.* (issue 6): forwarded to rpc_host.exec_call */
+extern const struct rpc_method rpc_exec_methods[];
 extern const struct rpc_method rpc_state_methods[]; /* state.* (issue 3) */
 extern const struct rpc_method rpc_files_write_methods[]; /* files.put... */
 
@@ -137,6 +139,12 @@ struct rpc_host {
 	 * files.* methods (rpc_state.c, rpc_files_write.c); NULL: those
 	 * methods answer ENOSYS. */
 	const struct rpc_state_host *state;
+	/* Command interception (fsd/exec.h): exec.* and invocations.* are
+	 * handled by the broker with the handler contract above (method is
+	 * the method's name); NULL: those methods answer ENOSYS. */
+	int (*exec_call)(void *ctx, struct rpc_req *req, const char *method,
+			 struct json_object *params,
+			 struct json_object **result);
 };
 
 /* ---- server ------------------------------------------------------------ */

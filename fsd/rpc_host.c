@@ -12,6 +12,7 @@
 
 #include "content.h"
 #include "ctl.h"
+#include "exec.h"
 #include "fsd.h"
 #include "hook.h"
 #include "rpc.h"
@@ -151,6 +152,7 @@ int fsd_ctl_start(struct fsd *fsd)
 	    .icpt = hook_icpt(fsd),
 	    .alog = hook_alog(fsd),
 	    .state = &fsd_state_rpc,
+	    .exec_call = exec_rpc_call,
 	};
 	char err[256];
 

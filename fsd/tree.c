@@ -166,10 +166,11 @@ void tree_stat(const struct tree_node *n, struct stat *st)
 	st->st_uid = n->uid;
 	st->st_gid = n->gid;
 	st->st_rdev = n->rdev;
-	st->st_size = (off_t)n->size;
+	st->st_size =
+	    (off_t)(n->size > n->stat_min_size ? n->size : n->stat_min_size);
 	st->st_blksize = LIMIT_STATFS_BSIZE;
 	if (S_ISREG(n->mode) && n->content.kind != MF_SRC_SPARSE)
-		st->st_blocks = (blkcnt_t)((n->size + 511) / 512);
+		st->st_blocks = (blkcnt_t)((st->st_size + 511) / 512);
 	else if (S_ISLNK(n->mode) || S_ISDIR(n->mode))
 		st->st_blocks = 0;
 	st->st_atim = n->atime;

@@ -61,6 +61,9 @@ struct tree_node {
 	gid_t gid;
 	dev_t rdev;
 	uint64_t size;
+	/* The size stat reports at least (0: none): the exec broker's
+	 * watched nodes and /.esxmock/real aliases (exec.h). */
+	uint64_t stat_min_size;
 	struct timespec atime, mtime, ctime;
 	char *target; /* symlinks: owned target text */
 	struct tree_content content;
