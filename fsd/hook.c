@@ -142,7 +142,7 @@ static void hook_stale(struct hook *h)
 static const struct hook_logcfg *log_config(const struct hook *h,
 					    const struct tree_node *t)
 {
-	const struct hook_watch *w = t ? hook_watch_of(h, t->ino) : NULL;
+	const struct hook_watch *w = t ? hook_watch_of(h, t) : NULL;
 
 	if (w && w->log)
 		return w->log;

@@ -36,6 +36,7 @@ struct hook_watch {
 	uint32_t why; /* enum hook_why */
 	uint32_t ops; /* ops of the rules matching the node's path */
 	const struct hook_logcfg *log; /* manifest log config, or NULL */
+	const struct tree_node *node;  /* the node it was made for */
 	bool mark;                     /* scratch of hook_watch_all */
 	UT_hash_handle hh;
 };
@@ -131,7 +132,8 @@ void hook_update_active(struct hook *h);
  * invalidates what the kernel cached of newly watched nodes. */
 int hook_load_manifest(struct hook *h, char *err, size_t errlen);
 void hook_watch_all(struct hook *h);
-struct hook_watch *hook_watch_of(const struct hook *h, uint64_t ino);
+struct hook_watch *hook_watch_of(const struct hook *h,
+				 const struct tree_node *n);
 void hook_watch_free(struct hook *h);
 /* A node created or moved at run time (path is its new path). */
 void hook_watch_node(struct hook *h, struct tree_node *n, const char *path);

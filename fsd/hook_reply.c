@@ -400,7 +400,7 @@ static void open_flags(struct fsd *fsd, const struct tree_node *n,
 	const struct hook_watch *w;
 
 	if (!fsd->hook || !n || !(n->flags & TREE_F_WATCHED) ||
-	    !(w = hook_watch_of(fsd->hook, n->ino)))
+	    !(w = hook_watch_of(fsd->hook, n)))
 		return;
 	if ((w->ops & ICPT_OPS_DATA) ||
 	    (w->log && w->log->level && (w->log->ops & ICPT_OPS_DATA))) {

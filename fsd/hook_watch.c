@@ -15,7 +15,7 @@
 
 #include "limits_rules.h"
 
-struct hook_watch *hook_watch_of(const struct hook *h, uint64_t ino)
+static struct hook_watch *watch_find(const struct hook *h, uint64_t ino)
 {
 	struct hook_watch *w;
 
@@ -25,17 +25,33 @@ struct hook_watch *hook_watch_of(const struct hook *h, uint64_t ino)
 	return w;
 }
 
-static struct hook_watch *watch_get(struct hook *h, uint64_t ino)
+/* An entry whose node is gone (its inode number reused) is stale. */
+struct hook_watch *hook_watch_of(const struct hook *h,
+				 const struct tree_node *n)
 {
-	struct hook_watch *w = hook_watch_of(h, ino);
+	struct hook_watch *w = n ? watch_find(h, n->ino) : NULL;
 
+	return w && w->node == n ? w : NULL;
+}
+
+static struct hook_watch *watch_get(struct hook *h, const struct tree_node *n)
+{
+	struct hook_watch *w = watch_find(h, n->ino);
+
+	if (w && w->node != n) {
+		w->why = 0; /* a new node with an old number */
+		w->ops = 0;
+		w->log = NULL;
+		w->node = n;
+	}
 	if (w)
 		return w;
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
-	w->ino = ino;
-	HASH_ADD(hh, h->watch, ino, sizeof(ino), w);
+	w->ino = n->ino;
+	w->node = n;
+	HASH_ADD(hh, h->watch, ino, sizeof(w->ino), w);
 	return w;
 }
 
@@ -277,7 +293,7 @@ int hook_load_manifest(struct hook *h, char *err, size_t errlen)
 					 path, msg);
 				return rc;
 			}
-			if (!(w = watch_get(h, n->ino))) {
+			if (!(w = watch_get(h, n))) {
 				snprintf(err, errlen, "out of memory");
 				return -ENOMEM;
 			}
@@ -339,7 +355,7 @@ static int exact_parent_fn(void *arg, const struct icpt_rule *r)
 
 	if (!p || !(icpt_rule_ops(r) & ICPT_OPS_NAMESPACE))
 		return 0;
-	if ((d = parent_of_path(h->fsd->tree, p)) && (w = watch_get(h, d->ino)))
+	if ((d = parent_of_path(h->fsd->tree, p)) && (w = watch_get(h, d)))
 		w->why |= HOOK_W_DIR;
 	return 0;
 }
@@ -373,7 +389,6 @@ static void apply(struct hook *h, struct tree_node *n,
 	n->attr_timeout = n->entry_timeout;
 	if ((watched && !was) || (zero && !was_zero)) {
 		hook_inval_node(h, n);
-		h->invals++;
 	}
 }
 
@@ -388,7 +403,7 @@ static void hook_watch_node_apply(struct hook *h, struct tree_node *n,
 	if (!w || !(w->why & (HOOK_W_RULE | HOOK_W_LOG)))
 		return;
 	p = tree_get(h->fsd->tree, n->parent);
-	if (p && p != n && (pw = watch_get(h, p->ino)) &&
+	if (p && p != n && (pw = watch_get(h, p)) &&
 	    !(pw->why & HOOK_W_PARENT)) {
 		pw->why |= HOOK_W_PARENT;
 		apply(h, p, pw);
@@ -397,15 +412,24 @@ static void hook_watch_node_apply(struct hook *h, struct tree_node *n,
 
 void hook_watch_node(struct hook *h, struct tree_node *n, const char *path)
 {
-	struct hook_watch *w = hook_watch_of(h, n->ino);
+	struct hook_watch *w = hook_watch_of(h, n);
 	bool dir = false;
 	uint32_t ops = 0;
 
 	if (!icpt_empty(h->icpt))
 		ops = icpt_watch_path(h->icpt, path, S_ISDIR(n->mode), &dir);
-	if ((ops || dir) && !w)
-		w = watch_get(h, n->ino);
+	if ((ops || dir || n->log_cfg) && !w)
+		w = watch_get(h, n);
 	if (w) {
+		const struct hook_logcfg *lc = NULL;
+		char e[256];
+
+		if (n->log_cfg &&
+		    !hook_logcfg_parse(h, n->log_cfg, &lc, e, sizeof(e)))
+			w->why |= HOOK_W_LOG;
+		else
+			w->why &= ~(uint32_t)HOOK_W_LOG;
+		w->log = lc;
 		w->why &= ~(uint32_t)(HOOK_W_RULE | HOOK_W_DIR);
 		w->ops = ops;
 		if (ops)
@@ -446,7 +470,7 @@ void hook_watch_all(struct hook *h)
 					      &dir);
 			if (!ops && !dir)
 				continue;
-			if (!(w = watch_get(h, ino)))
+			if (!(w = watch_get(h, n)))
 				continue;
 			w->ops = ops;
 			if (ops)
@@ -462,8 +486,10 @@ void hook_watch_all(struct hook *h)
 		if (!(w->why & (HOOK_W_RULE | HOOK_W_LOG)))
 			continue;
 		n = tree_get(t, w->ino);
+		if (n != w->node)
+			continue;
 		p = n ? tree_get(t, n->parent) : NULL;
-		if (p && p != n && (pw = watch_get(h, p->ino)))
+		if (p && p != n && (pw = watch_get(h, p)))
 			pw->why |= HOOK_W_PARENT;
 	}
 	/* 4. flags and timeouts of every node */
@@ -471,7 +497,7 @@ void hook_watch_all(struct hook *h)
 		n = t->nodes[ino];
 		if (!n)
 			continue;
-		w = hook_watch_of(h, ino);
+		w = hook_watch_of(h, n);
 		if (w || (n->flags & TREE_F_WATCHED) || h->cfg.log_all)
 			apply(h, n, w);
 	}
@@ -499,15 +525,14 @@ static void watch_add(struct hook *h, const struct icpt_rule *r)
 	bool dir;
 
 	if (exact) {
-		if (tree_resolve(t, exact, &n) == 0 &&
-		    (w = watch_get(h, n->ino))) {
+		if (tree_resolve(t, exact, &n) == 0 && (w = watch_get(h, n))) {
 			w->ops |= icpt_rule_ops(r);
 			w->why |= HOOK_W_RULE;
 			hook_watch_node_apply(h, n, w);
 		}
 		exact_parent_fn(h, r);
 		if ((n = parent_of_path(t, exact)))
-			apply(h, n, hook_watch_of(h, n->ino));
+			apply(h, n, hook_watch_of(h, n));
 		return;
 	}
 	ns_always_fn(&h->ns_always, r);
@@ -520,7 +545,7 @@ static void watch_add(struct hook *h, const struct icpt_rule *r)
 		dir = S_ISDIR(n->mode) && icpt_rule_watch_dir(r, path);
 		if (!ops && !dir)
 			continue;
-		if (!(w = watch_get(h, ino)))
+		if (!(w = watch_get(h, n)))
 			continue;
 		w->ops |= ops;
 		if (ops)
