@@ -117,8 +117,23 @@ call state.restore '{"name":"s1"}' >/dev/null
 snap_of >"$fs_tmp/r2"
 diff -u "$fs_tmp/s1" "$fs_tmp/r2" || fail "restore s1 after a restart is not s1"
 echo "ok: restore s1 after a restart"
+# the human diff, and the offline one of the state dir (daemon stopped)
+# lists the same changes
+"$CTL" state diff >"$fs_tmp/diff.txt"
+grep -q '^R  /big/d9 -> /big/renamed9' "$fs_tmp/diff.txt" &&
+	grep -q '^M  /etc/motd  (content' "$fs_tmp/diff.txt" &&
+	grep -q '^A  /tmp/one  (file 0644)$' "$fs_tmp/diff.txt" &&
+	grep -q '^D  /big/d8/f8$' "$fs_tmp/diff.txt" ||
+	{ cat "$fs_tmp/diff.txt"; fail "esxmockctl state diff"; }
+pairs() { grep -o '"change":"[a-z]*","path":"[^"]*"' | sort; }
+"$CTL" state diff --json | pairs >"$fs_tmp/online"
 # ...and the restored state outlives the daemon too
 fs_umount "$m"
+"$CTL" state diff --json --state "$fs_tmp/state" -m "$fs_tmp/small.json" \
+	-m "$fs_tmp/big.json" | pairs >"$fs_tmp/offline"
+[ -s "$fs_tmp/online" ] || fail "no changes listed"
+diff -u "$fs_tmp/online" "$fs_tmp/offline" || fail "the offline diff differs"
+echo "ok: esxmockctl state diff, online and offline ($(wc -l <"$fs_tmp/online") changes)"
 st_mount "$m" "$fs_tmp/state" "${args[@]}"
 ESXMOCK_CONTROL=$(cat "$fs_tmp/ctl")
 snap_of >"$fs_tmp/r3"
