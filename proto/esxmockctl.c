@@ -5,6 +5,7 @@
 
 #include "esxmockctl_ctl.h"
 #include "esxmockctl_state.h"
+#include "esxmockctl_rules.h"
 #include "mf_cli.h"
 
 struct ctl_cmd {
@@ -20,6 +21,9 @@ static const struct ctl_cmd ctl_cmds[] = {
     {"stats", esxmockctl_stats, "print the daemon's counters"},
     {"files", esxmockctl_files, "get, stat, list: the tree the daemon serves"},
     {"call", esxmockctl_call, "call any control method with JSON params"},
+    {"rules", esxmockctl_rules,
+     "add, list, remove, clear, release, wait, captured: intercept rules"},
+    {"log", esxmockctl_log, "print (or --follow) access-log events; clear"},
     {"state", esxmockctl_state,
      "diff, reset, snapshot, restore, snapshots, forget: the writable layer"},
 };
