@@ -2,6 +2,7 @@
  * memory get, pci list. State: host.json ("platform", "cpu", "memory"
  * objects) and pci.json ("devices"), named by esxcli property names. */
 #include "esxcli.h"
+#include "modules.h"
 
 #include <string.h>
 
@@ -108,14 +109,33 @@ static int hardware_memory_get(struct cli_call *c)
 	return host_struct(c, "memory", &mem_schema);
 }
 
+/* A device's Module ID is the id of its module in the module state (as
+ * vmkload_mod and vsish show it; -1 while unloaded) unless pci.json gives
+ * one. A ModuleName the module state does not know leaves it 0. */
+static void pci_module_id(struct fmt_rec *rec, struct json_object *o,
+			  const struct mod_list *mods)
+{
+	struct json_object *name = esxcli_jget(o, "ModuleName");
+	const struct mod_info *m;
+
+	if (esxcli_jget(o, "ModuleID") || !name)
+		return;
+	m = mod_list_find(mods, json_object_get_string(name));
+	if (m) /* -1: the driver is not loaded */
+		fmt_int(rec, "ModuleID", m->loaded ? (long long)m->id : -1);
+}
+
 static int hardware_pci_list(struct cli_call *c)
 {
 	const char *cls = cli_str(c, "class");
 	struct json_object *root = NULL, *arr;
+	struct mod_list mods = {NULL, 0};
 	size_t n;
 
 	if (esxcli_json(c, STATE_PCI, &root))
 		return 1;
+	/* a broken module state gives no ids here: vmkload_mod reports it */
+	(void)mod_list_read(&mods);
 	fmt_set_list(c->res, &pci_schema);
 	arr = state_json_array(root, "devices");
 	n = arr ? json_object_array_length(arr) : 0;
@@ -125,8 +145,12 @@ static int hardware_pci_list(struct cli_call *c)
 
 		if (cls && (!v || strcasecmp(json_object_get_string(v), cls)))
 			continue;
-		fmt_fill_json(fmt_add(c->res), o);
+		struct fmt_rec *rec = fmt_add(c->res);
+
+		fmt_fill_json(rec, o);
+		pci_module_id(rec, o, &mods);
 	}
+	mod_list_free(&mods);
 	json_object_put(root);
 	return 0;
 }

@@ -4,6 +4,7 @@
 # unit tests (esxtool_san).
 set(ESX_TOOL_LOGIC_SRCS
 	${CMAKE_CURRENT_SOURCE_DIR}/vsish_tree.c
+	${CMAKE_CURRENT_SOURCE_DIR}/vsish_derive.c
 	${CMAKE_CURRENT_SOURCE_DIR}/configstorecli_store.c
 	${CMAKE_CURRENT_SOURCE_DIR}/vmkfstools_desc.c
 	${CMAKE_CURRENT_SOURCE_DIR}/vmkfstools_disk.c

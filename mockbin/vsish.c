@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "modules.h"
 #include "strbuf.h"
 #include "state.h"
+#include "vsish_derive.h"
 #include "vsish_tree.h"
 
 /* Exit statuses: a failed command exits 2 (the code a vsish `set` of an
@@ -56,57 +56,6 @@ static const char vsish_cmd_help[] =
     "  help                   print this help\n"
     "  quit, exit             leave vsish\n";
 
-static void add_field(json_object *fields, const char *name, json_object *v)
-{
-	json_object *f = json_object_new_object();
-
-	json_object_object_add(f, "name", json_object_new_string(name));
-	json_object_object_add(f, "value", v);
-	json_object_array_add(fields, f);
-}
-
-/* /system/modules/<m>/general of every loaded module, from the module state
- * (lib/modules.h) so vsish agrees with vmkload_mod and esxcli. Nodes of the
- * same path in vsi.json win. A broken module state only hides these nodes:
- * vmkload_mod reports it. */
-static void add_module_nodes(json_object *nodes)
-{
-	json_object *node, *fields;
-	struct mod_list l;
-	char path[VSI_PATH_MAX];
-	size_t i;
-
-	if (mod_list_read(&l) < 0)
-		return;
-	for (i = 0; i < l.n; i++) {
-		const struct mod_info *m = &l.v[i];
-
-		if (!m->loaded)
-			continue;
-		snprintf(path, sizeof(path), "/system/modules/%s/general",
-			 m->name);
-		if (json_object_object_get_ex(nodes, path, NULL))
-			continue;
-		node = json_object_new_object();
-		fields = json_object_new_array();
-		json_object_object_add(node, "title",
-				       json_object_new_string("module info"));
-		json_object_object_add(node, "fields", fields);
-		add_field(fields, "name", json_object_new_string(m->name));
-		add_field(fields, "id", json_object_new_int64(m->id));
-		add_field(fields, "version",
-			  json_object_new_string(m->version));
-		add_field(fields, "license",
-			  json_object_new_string(m->license));
-		add_field(fields, "useCount",
-			  json_object_new_int64(m->use_count));
-		add_field(fields, "loadedSize",
-			  json_object_new_int64((int64_t)m->size_kb * 1024));
-		json_object_object_add(nodes, path, node);
-	}
-	mod_list_free(&l);
-}
-
 /* Loads the tree read-only. Prints the state-file error and returns NULL. */
 static json_object *load_tree(json_object **root)
 {
@@ -130,7 +79,7 @@ static json_object *load_tree(json_object **root)
 		*root = NULL;
 		return NULL;
 	}
-	add_module_nodes(nodes);
+	vsi_derive(nodes);
 	return nodes;
 }
 
@@ -279,6 +228,20 @@ static int cmd_set(struct vsish *sh, int argc, char **argv)
 	}
 	if (resolve(sh, "Set", argv[1], path) < 0)
 		return VSISH_EXIT_FAIL;
+	/* a node derived from another program's state is set there */
+	if (!(nodes = load_tree(&doc.root)))
+		return VSISH_EXIT_FAIL;
+	k = vsi_lookup(nodes, path, &leaf, missing, sizeof(missing));
+	json_object_put(doc.root);
+	if (k == VSI_MISSING) {
+		path_error("Set", missing);
+		return VSISH_EXIT_FAIL;
+	}
+	if (k == VSI_LEAF) {
+		r = vsi_derived_set(path, argc - 2, argv + 2, &e);
+		if (r <= 0)
+			return r < 0 ? op_failed("Set", "Set", &e) : 0;
+	}
 	if (state_json_lock(&doc, STATE_VSI, &err) < 0) {
 		fprintf(stderr, "vsish: %s\n", err.msg);
 		return VSISH_EXIT_FAIL;
