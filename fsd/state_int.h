@@ -31,6 +31,8 @@ struct state {
 /* state.c */
 void state_list_add(struct state_node *head, struct state_node *sn);
 void state_list_del(struct state_node *sn);
+/* tree->release_st: a run-time node is freed; its record goes too. */
+void state_release_cb(void *arg, struct tree_node *n);
 /* Frees sn (and deletes its data file when drop_data), clears n->st. */
 void state_node_free(struct state *s, struct state_node *sn, bool drop_data);
 /* The REF of n ("#id" or its manifest path) into buf. */
@@ -45,6 +47,8 @@ int state_checkpoint(struct state *s, int dirfd, const char *name, bool empty);
 /* Reopens the journal for appending after it was replaced. */
 int state_journal_reopen(struct state *s);
 int state_write_all(int fd, const char *buf, size_t len);
+/* Journal lines above which it is rewritten as a checkpoint. */
+size_t state_compact_limit(const struct state *s);
 void state_now(struct timespec *ts);
 
 /* state_apply.c: applies folded records to the pristine tree. datafd is

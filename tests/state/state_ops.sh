@@ -52,6 +52,13 @@ out=$("$ST_BIN/state_ops_check" exdev "$m/tmp/cross" "$plain/cross")
 [ "$out" = "rename across file systems: EXDEV" ] || fail "exdev: $out"
 echo "ok: $out"
 
+# one daemon per state dir: a second one is refused, naming the first
+mkdir -p "$fs_tmp/mnt2"
+out=$("$ESXFSD" -f -m "$fs_tmp/m.json" --state "$fs_tmp/state" --control none \
+	"$fs_tmp/mnt2" 2>&1) && fail "a second daemon on the same state dir"
+case $out in *"is in use by another esxfsd (pid ${fs_pids[$m]})"*) echo "ok: $out" ;;
+*) fail "second daemon: $out" ;; esac
+
 # Every change above is in the state: a restart on it serves the same tree.
 (cd "$m/work" && find . -printf '%p %y %m %U:%G %s %l\n' | sort) >"$fs_tmp/before"
 (cd "$m/work/ops" && md5sum big f r2 moved ro) >"$fs_tmp/before.md5"
