@@ -56,9 +56,6 @@ int ops_fh_new(struct fsd *fsd, fuse_req_t req, struct tree_node *n,
 	fh->flags = fi->flags;
 	fh->exec = (fi->flags & FSD_OPEN_EXEC) != 0;
 	fh->pid = caller.pid;
-	LOG_DEBUG(&fsd->log, "ino %llu flags 0x%x exec %d pid %d",
-		  (unsigned long long)n->ino, fi->flags, fh->exec,
-		  (int)caller.pid);
 	fi->fh = (uint64_t)(uintptr_t)fh;
 	/* Writes through FUSE keep the kernel's page cache right; changes
 	 * behind its back are invalidated (inval.h): the cache stays. */
@@ -96,6 +93,10 @@ void fsd_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		ops_reply_err(fsd, req, rc);
 		return;
 	}
+	LOG_DEBUG(&fsd->log, "ino %llu flags 0x%x exec %d pid %d",
+		  (unsigned long long)ino, fi->flags,
+		  (fi->flags & FSD_OPEN_EXEC) != 0,
+		  (int)((struct fsd_fh *)(uintptr_t)fi->fh)->pid);
 	if (ops_reply_open(fsd, req, n, fi) == -ENOENT)
 		ops_open_undo(fsd, fi);
 }

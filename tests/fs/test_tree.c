@@ -172,11 +172,12 @@ static void test_tree_dir_next_cookies(void **state)
 	tree_free(t);
 }
 
-/* An unlinked node lives until the kernel forgets its last reference. */
+/* An unlinked node lives until the kernel forgets its last reference;
+ * manifest nodes are never freed (a reset puts them back). */
 static void test_tree_forget_frees_unlinked_only(void **state)
 {
 	char err[512];
-	struct tree_node *n;
+	struct tree_node *n, *dir;
 	struct tree *t;
 	uint64_t ino;
 	int rc = -1;
@@ -189,10 +190,18 @@ static void test_tree_forget_frees_unlinked_only(void **state)
 	tree_ref(n, 3);
 	tree_forget(t, ino, 3);
 	assert_ptr_equal(tree_get(t, ino), n); /* still in the tree */
+	/* a manifest node unlinked and forgotten stays */
+	tree_detach(t, n);
+	assert_true(n->flags & TREE_F_UNLINKED);
+	tree_forget(t, ino, 5);
+	assert_ptr_equal(tree_get(t, ino), n);
+	/* a run-time node goes once unlinked and forgotten */
+	assert_int_equal(tree_resolve(t, "/tmp", &dir), 0);
+	assert_int_equal(tree_node_create(t, "new", S_IFREG | 0644, &n), 0);
+	assert_int_equal(tree_attach(t, dir, n, "new"), 0);
+	ino = n->ino;
 	tree_ref(n, 2);
-	/* what the writable layer does on unlink: detach, mark */
-	HASH_DEL(tree_get(t, n->parent)->children, n);
-	n->flags |= TREE_F_UNLINKED;
+	tree_detach(t, n);
 	tree_forget(t, ino, 1);
 	assert_ptr_equal(tree_get(t, ino), n);
 	tree_forget(t, ino, 5); /* more than held: clamps, frees */
