@@ -54,14 +54,90 @@ const char *esx_root(void)
 	return root_buf;
 }
 
+/* Follows the symlinks of esxpath inside the tree at 'root', as the kernel
+ * would after chroot(root): an absolute target restarts at the tree's
+ * root, ".." stops there. The walk ends at the first component that does
+ * not exist (the rest is kept as is, for paths about to be created).
+ * Writes the ESXi path to out. */
+static int resolve_in_root(const char *root, const char *esxpath, char *out,
+			   size_t n)
+{
+	char rest[PATH_MAX], cur[PATH_MAX], host[PATH_MAX], link[PATH_MAX];
+	char tmp[PATH_MAX];
+	int hops = 0, w;
+	struct stat sb;
+	ssize_t l;
+
+	if (snprintf(rest, sizeof(rest), "%s", esxpath) >= (int)sizeof(rest))
+		return -ENAMETOOLONG;
+	cur[0] = '\0'; /* "" is "/" */
+	for (char *p = rest; *p;) {
+		char *c = p, *next;
+		size_t cl;
+
+		while (*c == '/')
+			c++;
+		next = c + strcspn(c, "/");
+		cl = (size_t)(next - c);
+		p = *next ? next + 1 : next;
+		if (cl == 0 || (cl == 1 && c[0] == '.'))
+			continue;
+		if (cl == 2 && c[0] == '.' && c[1] == '.') {
+			char *slash = strrchr(cur, '/');
+
+			if (slash)
+				*slash = '\0';
+			continue;
+		}
+		w = snprintf(tmp, sizeof(tmp), "%s/%.*s", cur, (int)cl, c);
+		if (w < 0 || (size_t)w >= sizeof(tmp) ||
+		    snprintf(host, sizeof(host), "%s%s", root, tmp) >=
+			(int)sizeof(host))
+			return -ENAMETOOLONG;
+		if (lstat(host, &sb) < 0) { /* missing: keep the rest */
+			w = snprintf(out, n, "%s%s%s", tmp, *p ? "/" : "", p);
+			return w < 0 || (size_t)w >= n ? -ENAMETOOLONG : 0;
+		}
+		if (!S_ISLNK(sb.st_mode)) {
+			memcpy(cur, tmp, (size_t)w + 1);
+			continue;
+		}
+		if (++hops > 40)
+			return -ELOOP;
+		l = readlink(host, link, sizeof(link) - 1);
+		if (l < 0)
+			return -errno;
+		link[l] = '\0';
+		if (link[0] == '/')
+			cur[0] = '\0';
+		/* the target replaces the link's name in what is left */
+		w = snprintf(tmp, sizeof(tmp), "%s%s%s", link, *p ? "/" : "",
+			     p);
+		if (w < 0 || (size_t)w >= sizeof(rest))
+			return -ENAMETOOLONG;
+		memcpy(rest, tmp, (size_t)w + 1);
+		p = rest;
+	}
+	w = snprintf(out, n, "%s", cur[0] ? cur : "/");
+	return w < 0 || (size_t)w >= n ? -ENAMETOOLONG : 0;
+}
+
 int esx_path(char *out, size_t n, const char *esxpath)
 {
+	char resolved[PATH_MAX];
+	const char *root = esx_root();
 	int r;
 
-	if (esxpath[0] == '/')
-		r = snprintf(out, n, "%s%s", esx_root(), esxpath);
-	else
+	if (esxpath[0] != '/') {
 		r = snprintf(out, n, "%s", esxpath);
+	} else if (!*root) { /* the real root: the kernel resolves */
+		r = snprintf(out, n, "%s", esxpath);
+	} else {
+		r = resolve_in_root(root, esxpath, resolved, sizeof(resolved));
+		if (r < 0)
+			return r;
+		r = snprintf(out, n, "%s%s", root, resolved);
+	}
 	if (r < 0 || (size_t)r >= n)
 		return -ENAMETOOLONG;
 	return 0;

@@ -20,7 +20,12 @@
 const char *esx_root(void);
 
 /* Maps an ESXi path to a host path: absolute paths are prefixed with the
- * root, relative ones are returned unchanged. -ENAMETOOLONG if out is short. */
+ * root, relative ones are returned unchanged. Under a root other than "/",
+ * the symlinks of the tree on the way are followed inside it, as after a
+ * chroot (an absolute target such as /scratch's restarts at the root), so
+ * that the tree's links work from the host; the walk stops at the first
+ * missing component. -ENAMETOOLONG if out is short, -ELOOP, or an errno of
+ * readlink. */
 int esx_path(char *out, size_t n, const char *esxpath);
 
 /* Reads a whole file (ESXi path) into a NUL-terminated malloc'd buffer.
