@@ -80,6 +80,14 @@ static bool map_op(const struct hook_args *a, enum icpt_op *op, uint32_t *ops)
 	return true;
 }
 
+/* Ops that make a name (their new node's watch is computed at the reply). */
+static bool fsd_op_creates(enum fsd_op op)
+{
+	return op == FSD_OP_CREATE || op == FSD_OP_MKNOD ||
+	       op == FSD_OP_MKDIR || op == FSD_OP_SYMLINK ||
+	       op == FSD_OP_LINK || op == FSD_OP_RENAME;
+}
+
 static bool fsd_op_namespace(enum fsd_op op)
 {
 	switch (op) {
@@ -178,7 +186,7 @@ static int hook_slow(struct fsd *fsd, fuse_req_t req, const struct hook_args *a)
 	struct icpt_call c;
 	struct icpt_verdict v;
 	struct hook_req *hr;
-	bool ns, eval, want_log;
+	bool ns, eval, want_log, track;
 	enum icpt_op op;
 	uint32_t ops;
 	int level;
@@ -204,7 +212,10 @@ static int hook_slow(struct fsd *fsd, fuse_req_t req, const struct hook_args *a)
 		if (!level)
 			level = 1;
 	}
-	if (!eval && !want_log)
+	/* a new or moved name may be one a rule or a log config watches */
+	track = fsd_op_creates(a->op) &&
+		(!icpt_empty(h->icpt) || h->n_logcfgs || h->cfg.log_all);
+	if (!eval && !want_log && !track)
 		return 0;
 
 	path[0] = path2[0] = '\0';
@@ -238,7 +249,7 @@ static int hook_slow(struct fsd *fsd, fuse_req_t req, const struct hook_args *a)
 	memset(&v, 0, sizeof(v));
 	if (eval && c.path)
 		icpt_eval(h->icpt, &c, icpt_now_ms(), &v);
-	if (!v.n_fired && !want_log)
+	if (!v.n_fired && !want_log && !track)
 		return 0;
 
 	hr = calloc(1, sizeof(*hr));
@@ -302,7 +313,8 @@ int fsd_hook_ex(struct fsd *fsd, fuse_req_t req, const struct hook_args *a)
 	if (a->n && !(a->n->flags & TREE_F_WATCHED) && !h->cfg.log_all &&
 	    !(a->n2 && (a->n2->flags & TREE_F_WATCHED)) &&
 	    !(a->op == FSD_OP_OPEN && (a->flags & FSD_OPEN_EXEC)) &&
-	    !(h->ns_always && fsd_op_namespace(a->op)))
+	    !(h->ns_always && fsd_op_namespace(a->op)) &&
+	    !fsd_op_creates(a->op))
 		return 0;
 	return hook_slow(fsd, req, a);
 }

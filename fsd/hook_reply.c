@@ -344,7 +344,9 @@ static void keep_read_data(struct hook_req *hr, const struct hook_reply *r)
 		return;
 	if (r->kind == HOOK_R_BUF) {
 		n = r->size < hr->data_bytes ? r->size : hr->data_bytes;
-		if ((hr->data = malloc(n ? n : 1))) {
+		if (!n)
+			return;
+		if ((hr->data = malloc(n))) {
 			memcpy(hr->data, r->buf, n);
 			hr->data_len = n;
 		}

@@ -82,7 +82,7 @@ static bool match_rule(const struct icpt_rule *r, const struct icpt_call *c)
 /* The trigger, on a call whose match holds (docs/rules.md "Triggers"). */
 static bool trigger_fires(struct icpt_rule *r, uint64_t now_ms)
 {
-	uint64_t age = now_ms - r->added_ms;
+	uint64_t age = now_ms > r->added_ms ? now_ms - r->added_ms : 0;
 
 	r->calls++;
 	if (age < r->from_ms || (r->until_ms && age >= r->until_ms))

@@ -6,6 +6,7 @@
 #include "rpc.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,28 @@ static struct icpt *rules_engine(struct rpc_req *req)
 {
 	return rpc_req_host(req)->icpt;
 }
+
+/* An error with its errno named in data (as errno failures carry it). */
+__attribute__((format(printf, 4, 5))) static int
+rules_fail(struct rpc_req *req, int code, const char *errname, const char *fmt,
+	   ...)
+{
+	struct json_object *data = json_object_new_object();
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (data)
+		json_object_object_add(data, "errno",
+				       json_object_new_string(errname));
+	return rpc_fail_code(req, code, data, "%s", msg);
+}
+
+#define RULES_NOENT(req, id)                                                   \
+	rules_fail((req), RPC_ERR_NOENT, "ENOENT", "rule '%s': no such rule",  \
+		   (id))
 
 #define RULES_ENGINE_OR_NOSYS(ic, req)                                         \
 	do {                                                                   \
@@ -74,9 +97,9 @@ static int rpc_rules_add(struct rpc_req *req, struct json_object *params,
 	}
 	rc = icpt_add(ic, r, ICPT_FROM_API);
 	if (rc == -EEXIST)
-		return rpc_fail_code(req, RPC_ERR_EXIST, NULL,
-				     "rule '%s': a rule has this id already",
-				     rpc_param_str(params, "id", ""));
+		return rules_fail(req, RPC_ERR_EXIST, "EEXIST",
+				  "rule '%s': a rule has this id already",
+				  rpc_param_str(params, "id", ""));
 	if (rc)
 		return rc;
 	res = json_object_new_object();
@@ -135,8 +158,7 @@ static int rpc_rules_list(struct rpc_req *req, struct json_object *params,
 	if (id) {
 		if (!(r = icpt_find(ic, id))) {
 			json_object_put(res);
-			return rpc_fail_code(req, RPC_ERR_NOENT, NULL,
-					     "rule '%s': no such rule", id);
+			return RULES_NOENT(req, id);
 		}
 		rc = rules_list_one(arr, r);
 	} else {
@@ -160,8 +182,7 @@ static int rpc_rules_remove(struct rpc_req *req, struct json_object *params,
 
 	RULES_ENGINE_OR_NOSYS(ic, req);
 	if (icpt_remove(ic, id))
-		return rpc_fail_code(req, RPC_ERR_NOENT, NULL,
-				     "rule '%s': no such rule", id);
+		return RULES_NOENT(req, id);
 	*result = json_object_new_object();
 	if (!*result)
 		return -ENOMEM;
@@ -204,8 +225,7 @@ static int rpc_rules_release(struct rpc_req *req, struct json_object *params,
 		return rpc_bad_param(req, "count", "must not be negative");
 	n = icpt_release(ic, id, -err, (size_t)count);
 	if (n == -ENOENT)
-		return rpc_fail_code(req, RPC_ERR_NOENT, NULL,
-				     "rule '%s': no such rule", id);
+		return RULES_NOENT(req, id);
 	*result = json_object_new_object();
 	if (!*result)
 		return -ENOMEM;
@@ -230,14 +250,14 @@ static void rules_wait_done(void *arg, int err)
 	struct json_object *res;
 
 	if (err == -ETIMEDOUT) {
-		rpc_fail_code(w->req, RPC_ERR_TIMEDOUT, NULL,
-			      "rule '%s': not fired often enough before the "
-			      "timeout",
-			      w->id);
+		rules_fail(w->req, RPC_ERR_TIMEDOUT, "ETIMEDOUT",
+			   "rule '%s': not fired often enough before the "
+			   "timeout",
+			   w->id);
 		rpc_req_fail(w->req, -EPROTO);
 	} else if (err == -ENOENT) {
-		rpc_fail_code(w->req, RPC_ERR_NOENT, NULL,
-			      "rule '%s': removed while waiting", w->id);
+		rules_fail(w->req, RPC_ERR_NOENT, "ENOENT",
+			   "rule '%s': removed while waiting", w->id);
 		rpc_req_fail(w->req, -EPROTO);
 	} else if (err) {
 		rpc_req_fail(w->req, err);
@@ -287,8 +307,7 @@ static int rpc_rules_wait(struct rpc_req *req, struct json_object *params,
 		return rpc_bad_param(req, "timeout_ms", "must be from 1 to %d",
 				     RULES_WAIT_MAX_MS);
 	if (strlen(id) >= sizeof(w->id) || !(r = icpt_find(ic, id)))
-		return rpc_fail_code(req, RPC_ERR_NOENT, NULL,
-				     "rule '%s': no such rule", id);
+		return RULES_NOENT(req, id);
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
@@ -330,8 +349,7 @@ static int rpc_rules_captured(struct rpc_req *req, struct json_object *params,
 
 	RULES_ENGINE_OR_NOSYS(ic, req);
 	if (!(r = icpt_find(ic, id)))
-		return rpc_fail_code(req, RPC_ERR_NOENT, NULL,
-				     "rule '%s': no such rule", id);
+		return RULES_NOENT(req, id);
 	*result =
 	    icpt_rule_capture_json(r, rpc_param_bool(params, "data", true));
 	return *result ? 0 : -ENOMEM;
