@@ -82,6 +82,46 @@ static bool state_diff_one(struct state *s, struct state_node *sn,
 	return true;
 }
 
+/* A manifest file deleted and a new one made at its path (what a tool's
+ * write-a-temp-file-then-rename does) is one change: the file at that
+ * path was modified. Merges such pairs (adjacent once sorted by path). */
+static size_t state_diff_merge(struct state_diff_item *it, size_t n)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		struct state_diff_item *a = &it[i], *b = &it[i + 1];
+		struct state_diff_item *add, *del;
+
+		if (i + 1 < n && !strcmp(a->path, b->path) &&
+		    ((a->e.kind == STATE_DIFF_ADDED &&
+		      b->e.kind == STATE_DIFF_DELETED) ||
+		     (a->e.kind == STATE_DIFF_DELETED &&
+		      b->e.kind == STATE_DIFF_ADDED))) {
+			add = a->e.kind == STATE_DIFF_ADDED ? a : b;
+			del = add == a ? b : a;
+			add->e.kind = STATE_DIFF_MODIFIED;
+			add->e.old_mode = del->e.old_mode;
+			add->e.old_uid = del->e.old_uid;
+			add->e.old_gid = del->e.old_gid;
+			add->e.old_size = del->e.old_size;
+			add->e.what = STATE_DW_CONTENT | STATE_DW_TIMES;
+			if (add->e.mode != add->e.old_mode)
+				add->e.what |= STATE_DW_MODE;
+			if (add->e.uid != add->e.old_uid ||
+			    add->e.gid != add->e.old_gid)
+				add->e.what |= STATE_DW_OWNER;
+			free(del->path);
+			free(del->old_path);
+			it[o++] = *add;
+			i++;
+			continue;
+		}
+		it[o++] = *a;
+	}
+	return o;
+}
+
 int state_diff(struct state *s,
 	       int (*fn)(void *arg, const struct state_diff_entry *e),
 	       void *arg)
@@ -109,6 +149,7 @@ int state_diff(struct state *s,
 	}
 	if (!rc) {
 		qsort(items, n, sizeof(*items), state_diff_cmp);
+		n = state_diff_merge(items, n);
 		for (i = 0; i < n && !rc; i++) {
 			items[i].e.path = items[i].path;
 			items[i].e.old_path = items[i].old_path;

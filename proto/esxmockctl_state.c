@@ -414,6 +414,44 @@ static int st_cmp_path(const void *a, const void *b)
 	return strcmp(st_str(x, "path"), st_str(y, "path"));
 }
 
+/* As state.diff does: a manifest file deleted and a new file at its path
+ * (a tool's temp file renamed over it) is one "modified" change. */
+static struct json_object *st_merge(struct json_object *in)
+{
+	struct json_object *out = json_object_new_array(), *a, *b, *w;
+	size_t i, n = json_object_array_length(in);
+
+	for (i = 0; i < n; i++) {
+		a = json_object_array_get_idx(in, i);
+		b = i + 1 < n ? json_object_array_get_idx(in, i + 1) : NULL;
+		if (b && !strcmp(st_str(a, "path"), st_str(b, "path")) &&
+		    ((!strcmp(st_str(a, "change"), "added") &&
+		      !strcmp(st_str(b, "change"), "deleted")) ||
+		     (!strcmp(st_str(a, "change"), "deleted") &&
+		      !strcmp(st_str(b, "change"), "added")))) {
+			struct json_object *add =
+			    !strcmp(st_str(a, "change"), "added") ? a : b;
+			struct json_object *del = add == a ? b : a;
+
+			json_object_object_add(
+			    add, "change", json_object_new_string("modified"));
+			if (json_object_object_get_ex(del, "old_mode", &w))
+				json_object_object_add(add, "old_mode",
+						       json_object_get(w));
+			w = json_object_new_array();
+			json_object_array_add(
+			    w, json_object_new_string("content"));
+			json_object_object_add(add, "what", w);
+			json_object_array_add(out, json_object_get(add));
+			i++;
+			continue;
+		}
+		json_object_array_add(out, json_object_get(a));
+	}
+	json_object_put(in);
+	return out;
+}
+
 static int st_offline(const struct st_opts *o)
 {
 	struct mf_source srcs[ST_MANIFESTS];
@@ -458,8 +496,9 @@ static int st_offline(const struct st_opts *o)
 		else
 			hidden++;
 	}
-	n = json_object_array_length(changes);
 	json_object_array_sort(changes, st_cmp_path);
+	changes = st_merge(changes);
+	n = json_object_array_length(changes);
 	json_object_object_add(res, "changes", changes);
 	st_add_u(res, "total", (long long)n);
 	st_add_u(res, "hidden", (long long)hidden);
