@@ -147,22 +147,31 @@ static int set_fn(struct esxconf *conf, void *arg)
 	return r;
 }
 
+/* esx.conf and the options with their values, read-only; errors printed. */
+static int load_all(struct esxconf *conf, struct advopt_set *set)
+{
+	struct state_err err = {.msg = ""};
+
+	if (state_conf_load(conf, &err) < 0) {
+		fprintf(stderr, "Error: %s\n", err.msg);
+		return -1;
+	}
+	if (load_opts(set, conf) < 0) {
+		esxconf_release(conf);
+		return -1;
+	}
+	return 0;
+}
+
 static int op_get(const struct args *a, const char *path, bool message)
 {
 	struct advopt_set set;
 	struct esxconf conf;
-	struct state_err err = {.msg = ""};
 	const struct advopt *o;
 	int rc = 0;
 
-	if (state_conf_load(&conf, &err) < 0) {
-		fprintf(stderr, "Error: %s\n", err.msg);
+	if (load_all(&conf, &set) < 0)
 		return 1;
-	}
-	if (load_opts(&set, &conf) < 0) {
-		esxconf_release(&conf);
-		return 1;
-	}
 	o = advopt_find(&set, path);
 	if (!o) {
 		fprintf(stderr, "Unable to find option %s\n", path);
@@ -185,16 +194,9 @@ static int op_list(void)
 {
 	struct advopt_set set;
 	struct esxconf conf;
-	struct state_err err = {.msg = ""};
 
-	if (state_conf_load(&conf, &err) < 0) {
-		fprintf(stderr, "Error: %s\n", err.msg);
+	if (load_all(&conf, &set) < 0)
 		return 1;
-	}
-	if (load_opts(&set, &conf) < 0) {
-		esxconf_release(&conf);
-		return 1;
-	}
 	for (size_t i = 0; i < set.n; i++) {
 		const struct advopt *o = &set.v[i];
 

@@ -16,23 +16,10 @@ data=${ESXMOCK_SRC:?ESXMOCK_SRC not set}/manifest/data
 content=$ESXMOCK_SRC/manifest/content
 stack=("$data/esx8.json" "$data/esx8-extra.json" "$data/esx8-mockbin.json")
 ds=/vmfs/volumes/63dc3811-5c7d40a7-9b32-646266213c0e
-n=0
-
-failed() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-has_line() { # has_line FILE LINE: the file holds that exact line
-	grep -qxF -- "$2" "$1" || failed "$1 lacks the line [$2]"
-	n=$((n + 1))
-}
+. "$here/lib.sh"
 flat_has() { # flat_has FILE TEXT: TEXT in the file without blanks/newlines
 	sed 's/[[:space:]]//g' "$1" | paste -sd '' | grep -qF -- "$2" ||
-		failed "$1 lacks [$2]"
-	n=$((n + 1))
-}
-same() {
-	[ "$1" = "$2" ] || failed "$3: expected [$1], got [$2]"
+		fail "$1 lacks [$2]"
 	n=$((n + 1))
 }
 
@@ -40,7 +27,7 @@ same() {
 run_script() {
 	cp "$here/host_config.sh" "$1/tmp/host_config.sh"
 	env -u ESXMOCK_ROOT chroot "$1" /bin/sh /tmp/host_config.sh >"$2" 2>&1 ||
-		{ cat "$2" >&2; failed "host_config.sh failed in the $mode tree"; }
+		{ cat "$2" >&2; fail "host_config.sh failed in the $mode tree"; }
 	cat "$2"
 }
 
@@ -76,7 +63,7 @@ check_tree() {
 	flat_has "$s/modules.json" '"name":"vmksdhci","loaded":true,"enabled":true'
 	flat_has "$s/configstore.json" '"hostd":{"value":{"log":{"level":"verbose"'
 	cmp -s "$s/vsi.json" "$content/var/lib/esxmock/vsi.json" ||
-		failed "vsi.json changed (vsish only read derived nodes)"
+		fail "vsi.json changed (vsish only read derived nodes)"
 	# the disks: the clone, grown to 4 GiB and thin; the original gone
 	local d=$r$ds/hostcfg
 	same "web-clone-flat.vmdk web-clone.vmdk" "$(cd "$d" && echo *)" "files in hostcfg"
@@ -85,7 +72,7 @@ check_tree() {
 	same 4294967296 "$(stat -c %s "$d/web-clone-flat.vmdk")" "size of the grown clone"
 	# the script's temporary files are gone
 	[ ! -e "$r/tmp/hostd.json" ] && [ ! -e "$r/tmp/hostd-new.json" ] ||
-		failed "temporary files left in /tmp"
+		fail "temporary files left in /tmp"
 	n=$((n + 1))
 }
 
@@ -93,10 +80,10 @@ check_tree() {
 # shell at hand) and no tr, which ESXi's busybox lacks (Debian's busybox ash
 # would run its tr applet even without a link, so check the text).
 if command -v dash >/dev/null; then
-	dash -n "$here/host_config.sh" || failed "host_config.sh is not POSIX sh"
+	dash -n "$here/host_config.sh" || fail "host_config.sh is not POSIX sh"
 fi
 if sed 's/#.*//' "$here/host_config.sh" | grep -qE '(^|[|;&(`]|\$\()[[:space:]]*tr([[:space:]]|$)'; then
-	failed "host_config.sh calls tr (ESXi has none)"
+	fail "host_config.sh calls tr (ESXi has none)"
 fi
 
 case $mode in
@@ -106,7 +93,7 @@ dir)
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	"$ctl" manifest materialize --shadow-root "$shadow" "${stack[@]}" "$tmp/root" \
-		>/dev/null 2>"$tmp/mat.err" || { cat "$tmp/mat.err"; failed "materialize"; }
+		>/dev/null 2>"$tmp/mat.err" || { cat "$tmp/mat.err"; fail "materialize"; }
 	run_script "$tmp/root" "$tmp/out"
 	check_tree "$tmp/root" "$tmp/out"
 	;;
@@ -115,7 +102,7 @@ mount)
 	. "$ESXMOCK_SRC/tests/fs/lib.sh"
 	fs_skip_unless_fuse
 	for p in $(grep -o '/\.shadow/[^"]*' "$data/esx8-mockbin.json"); do
-		[ -f "$shadow/${p#/.shadow/}" ] || failed "'$shadow/${p#/.shadow/}' is not built"
+		[ -f "$shadow/${p#/.shadow/}" ] || fail "'$shadow/${p#/.shadow/}' is not built"
 	done
 	m=$fs_tmp/mnt state=$fs_tmp/state
 	mkdir -p "$state"
@@ -131,7 +118,7 @@ mount)
 	fs_umount "$m"
 	;;
 *)
-	failed "unknown mode '$mode'"
+	fail "unknown mode '$mode'"
 	;;
 esac
 echo "host_config ($mode): $n checks passed"

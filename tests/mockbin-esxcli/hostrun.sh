@@ -12,15 +12,7 @@ data=${ESXMOCK_SRC:?ESXMOCK_SRC not set}/manifest/data
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 r=$tmp/root
-n=0
-fail() {
-	echo "FAIL: $*"
-	exit 1
-}
-same() { # same EXPECTED ACTUAL WHAT
-	[ "$1" = "$2" ] || fail "$3: expected [$1], got [$2]"
-	n=$((n + 1))
-}
+. "$(dirname "$0")/lib.sh"
 run() { # run PROGRAM-PATH ARGS...: from /, without ESXMOCK_ROOT
 	(cd / && env -u ESXMOCK_ROOT "$@")
 }

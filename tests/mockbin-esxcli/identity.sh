@@ -21,19 +21,7 @@ M=$bindir/vmkload_mod F=$bindir/vmkfstools C=$bindir/configstorecli
 P=$bindir/vds-vsipioctl
 tree=$src/manifest/data/esx8.json
 conf=$root/etc/vmware/esx.conf
-n=0
-
-fail() {
-	echo "FAIL: $*"
-	exit 1
-}
-same() { # same EXPECTED ACTUAL WHAT
-	[ "$1" = "$2" ] || fail "$3: expected [$1], got [$2]"
-	n=$((n + 1))
-}
-field() { # the value of "   Name: value" lines in stdin
-	sed -n "s/^ *$1: //p"
-}
+. "$(dirname "$0")/lib.sh"
 vfield() { # vsish struct field by label: vfield PATH LABEL
 	"$V" -e get "$1" | sed -n "s/^   $2://p"
 }

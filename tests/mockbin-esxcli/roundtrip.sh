@@ -12,28 +12,7 @@ cp -a "$content"/. "$root"/
 export ESXMOCK_ROOT=$root
 E=$bindir/esxcli L=$bindir/localcli A=$bindir/esxcfg-advcfg
 conf=$root/etc/vmware/esx.conf
-n=0
-
-fail() {
-	echo "FAIL: $*"
-	exit 1
-}
-# same EXPECTED ACTUAL WHAT
-same() {
-	[ "$1" = "$2" ] || fail "$3: expected [$1], got [$2]"
-	n=$((n + 1))
-}
-has_line() {
-	grep -qxF -- "$2" "$1" || fail "$1 lacks the line [$2]"
-	n=$((n + 1))
-}
-lacks() {
-	! grep -qF -- "$2" "$1" || fail "$1 still holds [$2]"
-	n=$((n + 1))
-}
-field() { # field DISPLAYNAME: the value of "   Name: value" in stdin
-	sed -n "s/^   $1: //p"
-}
+. "$(dirname "$0")/lib.sh"
 
 # esxcfg-advcfg -s, then esxcli and the file
 same "Value of IgnoreClusterMemberListUpdates is 1" \
