@@ -18,6 +18,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* FNV-1a: unlike uthash's default (Jenkins) it has no switch fall-through,
+ * which clang's -Wimplicit-fallthrough rejects in our sources. */
+#define HASH_FUNCTION(keyptr, keylen, hashv) HASH_FNV(keyptr, keylen, hashv)
 #include <uthash.h>
 
 struct esxconf_entry {
