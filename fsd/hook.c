@@ -416,25 +416,39 @@ void hook_config_init(struct hook_config *cfg)
 
 void hook_usage(FILE *f)
 {
-	fprintf(f,
-		"\nrules and access log (docs/rules.md):\n"
-		"      --access-log FILE   also append every access-log "
-		"event to FILE\n"
-		"                          (JSON lines)\n"
-		"      --access-log-all[=metadata|data]\n"
-		"                          log every operation on every path "
-		"(paths with\n"
-		"                          their own \"log\" section keep it)\n"
-		"      --access-log-ring N events kept in memory (default "
-		"%d)\n"
-		"      --access-log-data-bytes N\n"
-		"                          data level: bytes kept per read or "
-		"write\n"
-		"                          (default %d)\n"
-		"      --no-access-log-exec\n"
-		"                          do not log every execution (logged "
-		"by default)\n",
-		ALOG_RING_DEFAULT, ALOG_DATA_DEFAULT);
+	fprintf(
+	    f,
+	    "\nrules and access log (docs/rules.md):\n"
+	    "      --access-log FILE   also append every access-log "
+	    "event to FILE\n"
+	    "                          (JSON lines)\n"
+	    "      --access-log-all[=metadata|data]\n"
+	    "                          log every operation esxfsd receives "
+	    "(paths with\n"
+	    "                          their own \"log\" section keep it; "
+	    "the kernel\n"
+	    "                          still caches: repeated lstats of a "
+	    "path are\n"
+	    "                          answered by the kernel, unlogged)\n"
+	    "      --access-log-watch-all\n"
+	    "                          like --access-log-all, and no kernel "
+	    "caching:\n"
+	    "                          every access of every path is logged "
+	    "(slow)\n"
+	    "      --access-log-ring N events kept in memory (default "
+	    "%d)\n"
+	    "      --access-log-data-bytes N\n"
+	    "                          data level: bytes kept per read or "
+	    "write\n"
+	    "                          (default %d)\n"
+	    "      --no-access-log-exec\n"
+	    "                          do not log every execution (logged "
+	    "by default)\n"
+	    "      --no-intercept      no rules and no access log at all "
+	    "(a baseline\n"
+	    "                          for benchmarks; manifest sections "
+	    "are ignored)\n",
+	    ALOG_RING_DEFAULT, ALOG_DATA_DEFAULT);
 }
 
 /* Parses a size option value: 0 or -EINVAL. */
@@ -460,6 +474,8 @@ enum {
 	HOPT_DATA,
 	HOPT_EXEC,
 	HOPT_NO_EXEC,
+	HOPT_OFF,
+	HOPT_WATCH_ALL,
 };
 
 static const struct {
@@ -467,9 +483,14 @@ static const struct {
 	int id;
 	int arg; /* 0 none, 1 required, 2 optional (only as --opt=VALUE) */
 } hook_opts[] = {
-    {"access-log", HOPT_FILE, 1},      {"access-log-all", HOPT_ALL, 2},
-    {"access-log-ring", HOPT_RING, 1}, {"access-log-data-bytes", HOPT_DATA, 1},
-    {"access-log-exec", HOPT_EXEC, 0}, {"no-access-log-exec", HOPT_NO_EXEC, 0},
+    {"access-log", HOPT_FILE, 1},
+    {"access-log-all", HOPT_ALL, 2},
+    {"access-log-ring", HOPT_RING, 1},
+    {"access-log-data-bytes", HOPT_DATA, 1},
+    {"access-log-exec", HOPT_EXEC, 0},
+    {"no-access-log-exec", HOPT_NO_EXEC, 0},
+    {"no-intercept", HOPT_OFF, 0},
+    {"access-log-watch-all", HOPT_WATCH_ALL, 0},
 };
 
 static int hook_opt(struct hook_config *cfg, int id, const char *name,
@@ -500,6 +521,14 @@ static int hook_opt(struct hook_config *cfg, int id, const char *name,
 		return 0;
 	case HOPT_NO_EXEC:
 		cfg->log_exec = false;
+		return 0;
+	case HOPT_OFF:
+		cfg->disabled = true;
+		return 0;
+	case HOPT_WATCH_ALL:
+		cfg->watch_all = true;
+		if (!cfg->log_all)
+			cfg->log_all = 1;
 		return 0;
 	}
 bad:
@@ -569,9 +598,12 @@ int hook_take_args(struct hook_config *cfg, int *argc, char **argv, char *err,
 int hook_new(struct fsd *fsd, const struct hook_config *cfg, char *err,
 	     size_t errlen)
 {
-	struct hook *h = calloc(1, sizeof(*h));
+	struct hook *h;
 	int rc;
 
+	if (cfg->disabled)
+		return 0; /* fsd->hook NULL: every hook call only counts */
+	h = calloc(1, sizeof(*h));
 	if (!h) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;

@@ -181,14 +181,20 @@ int ops_reply_create(struct fsd *fsd, fuse_req_t req,
 /* ---- daemon wiring (main.c) ----------------------------------------------
  * Command-line options of the rules and the access log, taken out of argv
  * before main's getopt (like ctl_take_args): --access-log FILE,
- * --access-log-all[=metadata|data], --access-log-ring N,
- * --access-log-data-bytes N, --access-log-exec / --no-access-log-exec. */
+ * --access-log-all[=metadata|data] (every operation the daemon receives;
+ * the kernel keeps caching), --access-log-watch-all (also no caching: every
+ * access of every path reaches the log), --access-log-ring N,
+ * --access-log-data-bytes N, --access-log-exec / --no-access-log-exec,
+ * --no-intercept (no rule engine and no access log at all: the baseline
+ * bench/bench-rules.sh measures against). */
 struct hook_config {
 	const char *access_log; /* JSON-lines file, or NULL; borrowed */
 	int log_all;            /* 0 off, 1 metadata, 2 metadata+data */
+	bool watch_all;         /* and no kernel caching anywhere */
 	bool log_exec;          /* every exec is logged (default: true) */
 	size_t ring;            /* events kept in memory (0: the default) */
 	size_t data_bytes;      /* data level: bytes kept (0: the default) */
+	bool disabled;          /* --no-intercept: fsd->hook stays NULL */
 };
 void hook_config_init(struct hook_config *cfg);
 /* Removes the options above from argv (*argc updated): 0, or -EINVAL with

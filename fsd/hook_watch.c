@@ -362,7 +362,7 @@ static int exact_parent_fn(void *arg, const struct icpt_rule *r)
 
 static bool zero_timeouts(const struct hook *h, const struct hook_watch *w)
 {
-	if (h->cfg.log_all && (h->all_cfg.ops & ICPT_OPS_META))
+	if (h->cfg.watch_all)
 		return true;
 	if (!w)
 		return false;
@@ -376,7 +376,7 @@ static bool zero_timeouts(const struct hook *h, const struct hook_watch *w)
 static void apply(struct hook *h, struct tree_node *n,
 		  const struct hook_watch *w)
 {
-	bool watched = h->cfg.log_all || (w && w->why);
+	bool watched = h->cfg.watch_all || (w && w->why);
 	bool zero = zero_timeouts(h, w);
 	bool was = (n->flags & TREE_F_WATCHED) != 0;
 	bool was_zero = n->entry_timeout == LIMIT_TIMEOUT_WATCHED;
@@ -498,7 +498,7 @@ void hook_watch_all(struct hook *h)
 		if (!n)
 			continue;
 		w = hook_watch_of(h, n);
-		if (w || (n->flags & TREE_F_WATCHED) || h->cfg.log_all)
+		if (w || (n->flags & TREE_F_WATCHED) || h->cfg.watch_all)
 			apply(h, n, w);
 	}
 	/* 5. drop entries with no reason left */
