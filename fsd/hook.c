@@ -637,6 +637,12 @@ fail:
 	return rc;
 }
 
+void hook_stop(struct fsd *fsd)
+{
+	if (fsd->hook)
+		hook_held_free_all(fsd->hook);
+}
+
 void hook_free(struct fsd *fsd)
 {
 	struct hook *h = fsd->hook;

@@ -206,9 +206,12 @@ void hook_usage(FILE *f);
 /* hook_new() after the event base exists and the tree is built: compiles
  * the manifest's log and intercept sections (errors name the manifest
  * entry, into err) and opens the access-log sinks. hook_free() after the
- * loop ends (held replies are answered first). 0 or a negative errno. */
+ * loop ends (held ops are answered EIO first). 0 or a negative errno. */
 int hook_new(struct fsd *fsd, const struct hook_config *cfg, char *err,
 	     size_t errlen);
 void hook_free(struct fsd *fsd);
+/* Answers every op a delay or hang still holds with EIO, before the daemon
+ * unmounts; hook_free does it too, later. */
+void hook_stop(struct fsd *fsd);
 
 #endif

@@ -325,9 +325,11 @@ void hook_held_free_all(struct hook *h)
 {
 	struct hook_req *hr;
 
-	/* at shutdown every held reply goes out as planned */
+	/* at shutdown every held op fails with EIO: an answer as planned
+	 * would hand out handles nobody will ever release */
 	while ((hr = h->held_first)) {
 		hr->interrupted = false;
+		hr->release_err = -EIO;
 		held_send(hr);
 	}
 }

@@ -46,5 +46,24 @@ grep -q "timed out" "$fs_tmp/err3" || fail "hang timeout: $(cat "$fs_tmp/err3")"
 # rules.wait times out on a rule that does not fire
 ctl rules wait hang3 --count 5 --timeout-ms 200 2>"$fs_tmp/werr" && fail "rules wait did not time out"
 grep -q ETIMEDOUT "$fs_tmp/werr" || fail "wait timeout: $(cat "$fs_tmp/werr")"
+
+# a caller interrupted while held is answered (EINTR), the hold ends
+ctl rules add '{"id":"hang4","match":{"path":"/etc/other","ops":"open"},"trigger":{"count":1},"action":{"hang":{"timeout_ms":60000}}}' >/dev/null
+( exec cat "$m/etc/other" ) 2>/dev/null &
+reader=$!
+ctl rules wait hang4 >/dev/null || fail "rules wait hang4"
+kill -INT $reader
+wait $reader && fail "an interrupted held open succeeded"
+ctl rules list hang4 | grep -q " held 0 " || fail "still held after the signal: $(ctl rules list hang4)"
+log_json --rule hang4 | grep -q '"result":"EINTR"' || fail "interrupted event: $(log_json --rule hang4)"
+
+# the daemon stops while an op is held: the op fails (EIO), the daemon
+# exits cleanly (fs_umount checks the status and the sanitizer)
+ctl rules add '{"id":"hang5","match":{"path":"/etc/other","ops":"open"},"trigger":{"count":1},"action":{"hang":{"timeout_ms":60000}}}' >/dev/null
+( exec cat "$m/etc/other" ) 2>"$fs_tmp/err5" &
+reader=$!
+ctl rules wait hang5 >/dev/null || fail "rules wait hang5"
 fs_umount "$m"
+wait $reader && fail "an op held at shutdown succeeded"
+grep -q "Input/output error" "$fs_tmp/err5" || fail "held at shutdown: $(cat "$fs_tmp/err5")"
 echo PASS
