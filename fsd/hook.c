@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "limits_rules.h"
+#include "rpc.h"
 
 /* ---- ops -------------------------------------------------------------------
  * fsd_op -> the op rules and the log name (-1: not hooked). setattr and
@@ -403,6 +404,36 @@ struct icpt *hook_icpt(struct fsd *fsd)
 struct alog *hook_alog(struct fsd *fsd)
 {
 	return fsd->hook ? fsd->hook->alog : NULL;
+}
+
+size_t hook_counters(struct fsd *fsd, struct rpc_counter *out, size_t max)
+{
+	struct hook *h = fsd->hook;
+	struct alog_stats st;
+	uint64_t hits, reads;
+	size_t n = 0, i;
+
+	if (!h)
+		return 0;
+	alog_stats(h->alog, &st);
+	caller_counts(h->callers, &hits, &reads);
+	{
+		const struct rpc_counter c[] = {
+		    {"rules", icpt_count(h->icpt)},
+		    {"rules_held", h->n_held},
+		    {"rules_holds_skipped", h->skipped_holds},
+		    {"rules_invalidations", h->invals},
+		    {"log_events", st.last_seq},
+		    {"log_kept", st.count},
+		    {"log_dropped", st.dropped},
+		    {"log_file_errors", st.file_errors},
+		    {"caller_proc_reads", reads},
+		};
+
+		for (i = 0; i < sizeof(c) / sizeof(c[0]) && n < max; i++)
+			out[n++] = c[i];
+	}
+	return n;
 }
 
 /* ---- options ----------------------------------------------------------------

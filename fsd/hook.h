@@ -143,6 +143,10 @@ struct icpt;
 struct alog;
 struct icpt *hook_icpt(struct fsd *fsd);
 struct alog *hook_alog(struct fsd *fsd);
+/* The counters of "stats" (rules, held, log_events, log_dropped...): fills
+ * up to max, returns how many. */
+struct rpc_counter;
+size_t hook_counters(struct fsd *fsd, struct rpc_counter *out, size_t max);
 
 /* ---- reply wrappers (completion, (c) above) ------------------------------
  * Same arguments and meaning as the fuse_reply_* they wrap, plus fsd. */

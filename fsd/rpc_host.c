@@ -113,6 +113,7 @@ static size_t host_counters(void *ctx, struct rpc_counter *out, size_t max)
 	for (i = 0; i < FSD_OP_COUNT && n < max; i++)
 		out[n++] =
 		    (struct rpc_counter){fsd_op_names[i], fsd->stats.ops[i]};
+	n += hook_counters(fsd, out + n, max - n);
 	return n + fsd_state_counters(fsd, out + n, max - n);
 }
 

@@ -42,6 +42,16 @@ ctl rules remove eio-cat >/dev/null || fail "rules remove"
 [ "$(cat "$m/etc/motd")" = "Welcome to ESXi" ] || fail "still failing after rules remove"
 ctl rules remove eio-cat 2>/dev/null && fail "removing twice succeeded"
 
+# a rule on lookups and stats of a path the kernel has cached (long
+# timeouts): adding it invalidates the cached entry, so the next stat
+# reaches the rule; removing it lets the path be seen again
+stat "$m/etc/hosts" >/dev/null
+ls -l "$m/etc" >/dev/null
+ctl rules add '{"id":"gone","match":{"path":"/etc/hosts","ops":"stat"},"action":{"fail":"ENOENT"}}' >/dev/null
+stat "$m/etc/hosts" >/dev/null 2>&1 && fail "a cached entry hid the new stat rule"
+ctl rules remove gone >/dev/null
+stat "$m/etc/hosts" >/dev/null || fail "stat after removing the rule"
+
 # the manifest's rule: only the second open for reading fails
 cat "$m/etc/issue" >/dev/null || fail "first open of /etc/issue"
 cat "$m/etc/issue" 2>/dev/null && fail "second open of /etc/issue succeeded"

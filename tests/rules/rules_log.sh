@@ -69,6 +69,7 @@ kept=$(echo "$out" | grep -o '"kept": [0-9]*' | awk '{print $2}')
 [ "$kept" = 50 ] || fail "kept: $kept"
 [ "$dropped" -gt 0 ] || fail "no drops counted: $out"
 echo "$out" | grep -q '"missed": [1-9]' || fail "a stale cursor is not told what it missed"
+ctl stats | grep -q "^daemon.log_dropped: $dropped\$" || fail "stats: $(ctl stats | grep log_)"
 ctl log --since 0 --limit 1 2>&1 >/dev/null | grep -q "dropped before they could be read" ||
 	fail "esxmockctl does not report the drops"
 
