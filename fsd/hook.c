@@ -396,6 +396,14 @@ void hook_attach(struct fsd *fsd, struct hook_req *hr)
 	}
 }
 
+void hook_tree_changed(struct fsd *fsd)
+{
+	struct hook *h = fsd->hook;
+
+	if (h && (!icpt_empty(h->icpt) || h->n_logcfgs || h->cfg.watch_all))
+		hook_watch_all(h);
+}
+
 struct icpt *hook_icpt(struct fsd *fsd)
 {
 	return fsd->hook ? fsd->hook->icpt : NULL;

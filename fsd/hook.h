@@ -137,6 +137,12 @@ struct hook_req;
 struct hook_req *hook_detach(struct fsd *fsd, fuse_req_t req);
 void hook_attach(struct fsd *fsd, struct hook_req *hr);
 
+/* The tree changed behind FUSE's back (files.put, state reset/restore,
+ * manifest.load: nodes made, moved or freed outside a FUSE handler):
+ * recomputes which nodes rules and log configs watch. FUSE creates and
+ * renames need no call (their replies do it). Cheap without rules. */
+void hook_tree_changed(struct fsd *fsd);
+
 /* The engines behind the control channel's rules.* and log.* methods
  * (rpc_host.c puts them in struct rpc_host); NULL before hook_new. */
 struct icpt;

@@ -457,6 +457,20 @@ void hook_watch_all(struct hook *h)
 		w->ops = 0;
 	}
 	h->ns_always = false;
+	/* nodes made outside FUSE handlers (restore, files.put) with a log
+	 * section of their own */
+	for (ino = 1; h->n_logcfgs && t && ino < t->n_slots; ino++) {
+		const struct hook_logcfg *lc;
+		char e[256];
+
+		n = t->nodes[ino];
+		if (!n || !n->log_cfg || hook_watch_of(h, n) ||
+		    hook_logcfg_parse(h, n->log_cfg, &lc, e, sizeof(e)) ||
+		    !(w = watch_get(h, n)))
+			continue;
+		w->log = lc;
+		w->why |= HOOK_W_LOG;
+	}
 	if (rules) {
 		icpt_each(h->icpt, ns_always_fn, &h->ns_always);
 		/* 2. every node against the rules (exact ones by index) */

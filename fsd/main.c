@@ -402,7 +402,7 @@ int main(int argc, char **argv)
 	if (fsd_loop_run(&fsd))
 		fsd.exit_status = 1;
 
-	hook_stop(&fsd); /* held answers go out while still mounted */
+	hook_stop(&fsd); /* held ops fail (EIO) while still mounted */
 	fsd_ctl_stop(&fsd);
 out_unmount:
 	if (fsd.mounted)

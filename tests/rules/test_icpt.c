@@ -219,6 +219,72 @@ static void test_icpt_caller_conditions(void **state)
 	caller_cache_free(cc);
 }
 
+/* The executable condition globs /proc/PID/exe. */
+static void test_icpt_exe_condition(void **state)
+{
+	struct icpt *ic = icpt_new(NULL);
+	struct caller_cache *cc = caller_cache_new();
+	struct icpt_call c = call(ICPT_OP_OPEN, "/f");
+	struct icpt_caller who = {.pid = getpid(), .cache = cc};
+	struct icpt_verdict v;
+
+	(void)state;
+	assert_non_null(caller_exe(cc, getpid()));
+	add(ic, "{\"match\":{\"path\":\"/f\",\"exe\":\"/no/such/*\"},"
+		"\"action\":{\"fail\":\"EPERM\"}}");
+	add(ic, "{\"match\":{\"path\":\"/f\",\"exe\":\"/*/test_icpt\"},"
+		"\"action\":{\"fail\":\"EIO\"}}");
+	c.caller = &who;
+	assert_int_equal(run(ic, &c, 0, &v), -EIO);
+	icpt_free(ic);
+	caller_cache_free(cc);
+}
+
+/* Truncated and byte-mutated rules never crash the compiler: each is
+ * either a rule or an error message. */
+static void test_icpt_mutated_rules(void **state)
+{
+	static const char good[] =
+	    "{\"id\":\"x\",\"label\":\"l\",\"match\":{\"path\":\"/a/**/b*\","
+	    "\"ops\":[\"read\",\"write\"],\"flags\":\"read\",\"pid\":1,"
+	    "\"process\":\"c*\"},\"trigger\":{\"after\":1,\"count\":3,"
+	    "\"probability\":0.5,\"seed\":9,\"from_ms\":0,\"until_ms\":9},"
+	    "\"action\":[{\"delay_ms\":[1,2]},{\"content\":{\"base64\":"
+	    "\"aGk=\",\"offset\":3}},{\"corrupt\":{\"offset\":1}},"
+	    "{\"fail_after\":{\"bytes\":5,\"errno\":\"EDQUOT\"}},"
+	    "{\"hang\":{\"timeout_ms\":5,\"on_timeout\":\"EIO\"}}]}";
+	char buf[sizeof(good)], err[512];
+	struct json_object *o;
+	struct icpt_rule *r;
+	size_t i, len = strlen(good);
+	unsigned seed = 1;
+	int k, compiled = 0;
+
+	(void)state;
+	for (k = 0; k < 4000; k++) {
+		memcpy(buf, good, sizeof(good));
+		if (k < (int)len) {
+			buf[k] = '\0'; /* every truncation */
+		} else {
+			for (i = 0; i < 3; i++)
+				buf[rand_r(&seed) % len] =
+				    (char)(32 + rand_r(&seed) % 95);
+		}
+		o = json_tokener_parse(buf);
+		if (!o)
+			continue;
+		err[0] = '\0';
+		if (icpt_rule_compile(o, NULL, &r, err, sizeof(err)) == 0) {
+			compiled++;
+			icpt_rule_free(r);
+		} else {
+			assert_true(err[0] != '\0');
+		}
+		json_object_put(o);
+	}
+	assert_true(compiled > 0);
+}
+
 /* nth fires on exactly the Nth matching call; after skips N; count stops
  * after K hits; calls and hits are counted per rule. */
 static void test_icpt_nth_after_count(void **state)
@@ -683,6 +749,8 @@ int main(void)
 	    cmocka_unit_test(test_icpt_rename_matches_both_paths),
 	    cmocka_unit_test(test_icpt_flags_and_exec),
 	    cmocka_unit_test(test_icpt_caller_conditions),
+	    cmocka_unit_test(test_icpt_exe_condition),
+	    cmocka_unit_test(test_icpt_mutated_rules),
 	    cmocka_unit_test(test_icpt_nth_after_count),
 	    cmocka_unit_test(test_icpt_after_with_count),
 	    cmocka_unit_test(test_icpt_time_window),
