@@ -1,18 +1,19 @@
 /* caller.c - process name and executable of a request's pid, read from
  * /proc on demand and cached per pid (uthash) for a short time. */
+#include "icpt_hash.h" /* first */
+
 #include "caller.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <uthash.h>
 
-#include "limits.h"
 #include "limits_rules.h"
 
 struct caller_ent {
@@ -83,6 +84,10 @@ static struct caller_ent *ent_get(struct caller_cache *c, pid_t pid)
 		return NULL;
 	e->pid = pid;
 	HASH_ADD(hh, c->by_pid, pid, sizeof(pid), e);
+	if (!e->hh.tbl) { /* no memory for the table: not added */
+		free(e);
+		return NULL;
+	}
 	c->n++;
 	return e;
 }
@@ -128,7 +133,7 @@ const char *caller_name(struct caller_cache *c, pid_t pid)
 const char *caller_exe(struct caller_cache *c, pid_t pid)
 {
 	struct caller_ent *e;
-	char path[64], buf[LIMIT_PATH_MAX];
+	char path[64], buf[PATH_MAX];
 	uint64_t now;
 	ssize_t n;
 

@@ -5,8 +5,9 @@
 #ifndef ESXMOCK_FSD_HOOK_INT_H
 #define ESXMOCK_FSD_HOOK_INT_H
 
+#include "icpt_hash.h" /* first: before tree.h includes <uthash.h> */
+
 #include <time.h>
-#include <uthash.h>
 
 #include "alog.h"
 #include "caller.h"

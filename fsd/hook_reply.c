@@ -53,7 +53,9 @@ static void reply_undo(struct fsd *fsd, struct hook_reply *r)
 		break;
 	case HOOK_R_CREATE:
 		ops_open_undo(fsd, &r->fi);
-		/* fall through */
+		if (r->e.ino)
+			tree_forget(fsd->tree, r->e.ino, 1);
+		break;
 	case HOOK_R_ENTRY:
 		if (r->e.ino)
 			tree_forget(fsd->tree, r->e.ino, 1);

@@ -52,6 +52,10 @@ static struct hook_watch *watch_get(struct hook *h, const struct tree_node *n)
 	w->ino = n->ino;
 	w->node = n;
 	HASH_ADD(hh, h->watch, ino, sizeof(w->ino), w);
+	if (!w->hh.tbl) { /* no memory for the table: not added */
+		free(w);
+		return NULL;
+	}
 	return w;
 }
 
@@ -185,6 +189,12 @@ int hook_logcfg_parse(struct hook *h, const char *text,
 		return rc;
 	}
 	HASH_ADD_KEYPTR(hh, h->logcfgs, lc->text, strlen(lc->text), lc);
+	if (!lc->hh.tbl) {
+		free(lc->text);
+		free(lc);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	h->n_logcfgs++;
 	*out = lc;
 	return 0;

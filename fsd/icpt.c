@@ -183,6 +183,10 @@ int icpt_add(struct icpt *ic, struct icpt_rule *r, enum icpt_origin origin)
 	r->rng[2] = (unsigned short)((r->seed >> 16) & 0xffff);
 	r->rng[0] ^= (unsigned short)((r->seed >> 32) & 0xffff);
 	HASH_ADD_KEYPTR(hh, ic->by_id, r->id, strlen(r->id), r);
+	if (!r->hh.tbl) { /* no memory for the index: not added */
+		icpt_rule_free(r);
+		return -ENOMEM;
+	}
 	if (r->path_kind == ICPT_PATH_EXACT) {
 		HASH_FIND(hh_path, ic->by_path, r->path, strlen(r->path), same);
 		if (same) {
@@ -192,6 +196,11 @@ int icpt_add(struct icpt *ic, struct icpt_rule *r, enum icpt_origin origin)
 		} else {
 			HASH_ADD_KEYPTR(hh_path, ic->by_path, r->path,
 					strlen(r->path), r);
+			if (!r->hh_path.tbl) {
+				HASH_DELETE(hh, ic->by_id, r);
+				icpt_rule_free(r);
+				return -ENOMEM;
+			}
 		}
 	} else {
 		ic->n_nonexact++;

@@ -5,10 +5,9 @@
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "limits.h"
 
 /* Deepest path a glob is matched against (deeper paths never match). */
 #define GLOB_DEPTH_MAX 512
@@ -105,7 +104,7 @@ static int glob_split(const char *path, char *buf, size_t bufsz,
 static bool glob_match_split(const struct icpt_glob *g, const char *path,
 			     bool wild_child)
 {
-	char buf[LIMIT_PATH_MAX + 1];
+	char buf[PATH_MAX + 1];
 	const char *comps[GLOB_DEPTH_MAX + 1];
 	int n = glob_split(path, buf, sizeof(buf), comps, GLOB_DEPTH_MAX);
 

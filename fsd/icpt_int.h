@@ -3,8 +3,9 @@
 #ifndef ESXMOCK_FSD_ICPT_INT_H
 #define ESXMOCK_FSD_ICPT_INT_H
 
+#include "icpt_hash.h" /* first */
+
 #include <regex.h>
-#include <uthash.h>
 
 #include "icpt.h"
 #include "icpt_glob.h"
