@@ -12,6 +12,8 @@
 #define STATE_SNAPS "snapshots"
 #define STATE_LOCK "lock"
 #define STATE_README "README"
+#define STATE_KEEP "keep" /* in a temp dir kept by --keep-state */
+#define STATE_TEMP_PREFIX "esxfsd-state."
 
 struct state {
 	struct tree *t;

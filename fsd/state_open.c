@@ -13,6 +13,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "limits.h"
@@ -327,6 +328,49 @@ out:
 	return rc;
 }
 
+/* Private temp dirs of daemons that died (kill -9) stay behind: before
+ * making one, remove those whose lock nobody holds, that were not kept
+ * (--keep-state leaves a "keep" file) and that are a minute old. */
+static void state_sweep_temp(const char *tmpdir)
+{
+	char path[LIMIT_PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	DIR *d = opendir(tmpdir);
+	time_t now = time(NULL);
+	int fd;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, STATE_TEMP_PREFIX,
+			    strlen(STATE_TEMP_PREFIX)))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s", tmpdir, de->d_name,
+			 STATE_KEEP);
+		if (stat(path, &st) == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, de->d_name);
+		if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != geteuid() || now - st.st_mtime < 60)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s", tmpdir, de->d_name,
+			 STATE_LOCK);
+		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 && errno != ENOENT)
+			continue;
+		/* no lock file: a removal the kill -9 interrupted */
+		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			snprintf(path, sizeof(path), "%s/%s", tmpdir,
+				 de->d_name);
+			state_rm_tree(path);
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	closedir(d);
+}
+
 int state_open(const struct state_config *cfg, struct tree *t,
 	       const struct fsd_log *lg, struct state **out, char *err,
 	       size_t errlen)
@@ -359,8 +403,10 @@ int state_open(const struct state_config *cfg, struct tree *t,
 		s->dir = realpath(cfg->dir, NULL);
 	} else {
 		tmpdir = getenv("TMPDIR");
-		snprintf(tmpl, sizeof(tmpl), "%s/esxfsd-state.XXXXXX",
-			 tmpdir && *tmpdir ? tmpdir : "/tmp");
+		tmpdir = tmpdir && *tmpdir ? tmpdir : "/tmp";
+		state_sweep_temp(tmpdir);
+		snprintf(tmpl, sizeof(tmpl), "%s/%sXXXXXX", tmpdir,
+			 STATE_TEMP_PREFIX);
 		if (!mkdtemp(tmpl)) {
 			rc = -errno;
 			snprintf(err, errlen,
@@ -388,6 +434,13 @@ int state_open(const struct state_config *cfg, struct tree *t,
 	    (rc = state_open_dirs(s, err, errlen)))
 		goto fail;
 	state_clean_tmp(s);
+	if (s->temp && s->keep) { /* a later start's sweep leaves it alone */
+		int kfd = openat(s->dirfd, STATE_KEEP,
+				 O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+		if (kfd >= 0)
+			close(kfd);
+	}
 	t->release_st = state_release_cb;
 	t->release_arg = s;
 	if ((rc = state_journal_init(s))) {
