@@ -14,6 +14,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -241,11 +242,21 @@ static void ctl_conn_resume_cb(evutil_socket_t fd, short what, void *arg)
 	ctl_conn_process(arg);
 }
 
+/* True when the socket can take more bytes now. A write timeout then
+ * measured our own loop's latency (a long iteration under load), not a
+ * client that stopped reading: such a client has filled its socket. */
+static bool ctl_conn_writable(struct bufferevent *bev)
+{
+	struct pollfd p = {.fd = bufferevent_getfd(bev), .events = POLLOUT};
+
+	return p.fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & POLLOUT) &&
+	       !(p.revents & (POLLERR | POLLHUP));
+}
+
 static void ctl_conn_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct ctl_conn *c = arg;
 
-	(void)bev;
 	if (what & BEV_EVENT_CONNECTED) {
 		c->connected = true;
 		c->ctl->stats->clients++;
@@ -255,6 +266,12 @@ static void ctl_conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT) {
+		if (!c->lingering && (what & BEV_EVENT_WRITING) &&
+		    ctl_conn_writable(bev)) {
+			/* libevent disabled writing on the timeout */
+			bufferevent_enable(bev, EV_WRITE);
+			return;
+		}
 		if (c->lingering)
 			ctl_conn_kill(c, false, "linger timeout");
 		else

@@ -13,7 +13,7 @@ bdir=${ESXMOCK_TEST_BUILD:-$top/build-test}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 cd "$bdir"
-ctest --output-on-failure -j "$(nproc)" "$@"
+ctest --output-on-failure --timeout 600 -j "$(nproc)" "$@"
 
 # Short libFuzzer runs (ctest label "fuzz"): a clang build of the fuzz_*
 # targets only; the long runs are documented with each target.
