@@ -75,7 +75,7 @@ start() { # mode
 		"$ctl" call exec.add "{\"match\":{\"path\":\"$bb\"},\"answer\":{\"style\":\"remote\",\"timeout_ms\":10000,\"default\":{\"style\":\"fail\",\"exit\":3}}}" >/dev/null
 		"${pin[@]}" "$answerer" "$ESXMOCK_CONTROL" answer '{"style":"static","exit":0}' >"$tmp/answerer.out" &
 		apid=$!
-		while ! grep -q ready "$tmp/answerer.out"; do sleep 0.02; done
+		while ! grep -qs ready "$tmp/answerer.out"; do sleep 0.02; done
 		;;
 	esac
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "esxmockctl_ctl.h"
+#include "esxmockctl_exec.h"
 #include "esxmockctl_state.h"
 #include "esxmockctl_rules.h"
 #include "mf_cli.h"
@@ -26,6 +27,10 @@ static const struct ctl_cmd ctl_cmds[] = {
     {"log", esxmockctl_log, "print (or --follow) access-log events; clear"},
     {"state", esxmockctl_state,
      "diff, reset, snapshot, restore, snapshots, forget: the writable layer"},
+    {"exec", esxmockctl_exec,
+     "add, list, remove, clear: exec rules (command interception)"},
+    {"invocations", esxmockctl_invocations,
+     "list, follow, answer: intercepted program runs"},
 };
 
 static void usage(FILE *f)
