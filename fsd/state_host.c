@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "fsd.h"
+#include "hook.h"
 #include "inval.h"
 #include "limits.h"
 #include "mutate.h"
@@ -104,6 +105,7 @@ static void state_usr1_cb(evutil_socket_t sig, short what, void *arg)
 	(void)sig;
 	(void)what;
 	rc = state_reset(fsd->state);
+	hook_tree_changed(fsd);
 	state_get_stats(fsd->state, &st);
 	log_msg(&fsd->log, rc ? LOG_LV_ERROR : LOG_LV_INFO,
 		"SIGUSR1: reset to the manifests (%llu changed nodes put "
@@ -175,7 +177,7 @@ static int sh_parents(struct fsd *fsd, const char *path)
 	return mut_mkdirs(fsd->state, &fsd_state_root, buf, 0755);
 }
 
-static int sh_put(void *ctx, const struct rpc_put *p)
+static int sh_put_do(void *ctx, const struct rpc_put *p)
 {
 	struct fsd *fsd = ctx;
 	struct mut_who w = fsd_state_root;
@@ -235,7 +237,7 @@ static int sh_remove_tree(struct fsd *fsd, struct tree_node *dir,
 	return mut_unlink(fsd->state, &fsd_state_root, dir, name);
 }
 
-static int sh_remove(void *ctx, const char *path, bool recursive)
+static int sh_remove_do(void *ctx, const char *path, bool recursive)
 {
 	struct fsd *fsd = ctx;
 	char name[LIMIT_NAME_MAX + 1];
@@ -252,7 +254,7 @@ static int sh_remove(void *ctx, const char *path, bool recursive)
 	return mut_unlink(fsd->state, &fsd_state_root, dir, name);
 }
 
-static int sh_mkdir(void *ctx, const char *path, unsigned mode, bool parents)
+static int sh_mkdir_do(void *ctx, const char *path, unsigned mode, bool parents)
 {
 	struct fsd *fsd = ctx;
 	char name[LIMIT_NAME_MAX + 1];
@@ -268,8 +270,8 @@ static int sh_mkdir(void *ctx, const char *path, unsigned mode, bool parents)
 			S_IFDIR | (mode & 07777), 0, NULL, &n);
 }
 
-static int sh_symlink(void *ctx, const char *path, const char *target,
-		      bool parents)
+static int sh_symlink_do(void *ctx, const char *path, const char *target,
+			 bool parents)
 {
 	struct fsd *fsd = ctx;
 	char name[LIMIT_NAME_MAX + 1];
@@ -310,11 +312,41 @@ static int sh_chmod(void *ctx, const char *path, int64_t mode, int64_t uid,
 	return mut_setattr(fsd->state, &fsd_state_root, n, &a);
 }
 
+/* Nodes made, replaced or freed outside a FUSE handler: the rules and log
+ * configs recompute what they watch (even after an error: a failed
+ * recursive remove or mkdir -p may have changed part of the tree). */
+static int sh_changed(struct fsd *fsd, int rc)
+{
+	hook_tree_changed(fsd);
+	return rc;
+}
+
+static int sh_put(void *ctx, const struct rpc_put *p)
+{
+	return sh_changed(ctx, sh_put_do(ctx, p));
+}
+
+static int sh_remove(void *ctx, const char *path, bool recursive)
+{
+	return sh_changed(ctx, sh_remove_do(ctx, path, recursive));
+}
+
+static int sh_mkdir(void *ctx, const char *path, unsigned mode, bool parents)
+{
+	return sh_changed(ctx, sh_mkdir_do(ctx, path, mode, parents));
+}
+
+static int sh_symlink(void *ctx, const char *path, const char *target,
+		      bool parents)
+{
+	return sh_changed(ctx, sh_symlink_do(ctx, path, target, parents));
+}
+
 static int sh_reset(void *ctx)
 {
 	struct fsd *fsd = ctx;
 
-	return state_reset(fsd->state);
+	return sh_changed(fsd, state_reset(fsd->state));
 }
 
 static int sh_snapshot(void *ctx, const char *name)
@@ -328,7 +360,7 @@ static int sh_restore(void *ctx, const char *name)
 {
 	struct fsd *fsd = ctx;
 
-	return state_restore(fsd->state, name);
+	return sh_changed(fsd, state_restore(fsd->state, name));
 }
 
 static int sh_forget(void *ctx, const char *name)
