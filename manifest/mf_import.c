@@ -389,7 +389,7 @@ bad:
 static int mfi_row_finish(struct mfi_rowctx *c)
 {
 	struct mfi_row *r = c->r;
-	mode_t hmode, smode;
+	mode_t hmode = 0, smode = 0;
 	int rc;
 
 	rc = mfi_parse_hstat(c, &hmode);

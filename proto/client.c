@@ -326,7 +326,7 @@ static int ctlc_read_reply(struct ctlc *c, int64_t id, int64_t deadline,
 			   struct json_object **result, struct ctlc_error *err)
 {
 	struct json_object *o, *v, *rid;
-	char *line;
+	char *line = NULL;
 	int r;
 
 	for (;;) {

@@ -282,7 +282,9 @@ static int st_path_of(struct sj_map *m, const char *ref, char *buf, size_t len,
 	if (st_path_of(m, r->parent, parent, sizeof(parent), depth + 1))
 		return -ENOENT;
 	pl = strlen(parent);
-	snprintf(buf, len, "%s/%s", pl == 1 ? "" : parent, r->name);
+	if (snprintf(buf, len, "%s/%s", pl == 1 ? "" : parent, r->name) >=
+	    (int)len)
+		return -ENAMETOOLONG;
 	return 0;
 }
 

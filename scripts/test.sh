@@ -12,8 +12,13 @@ bdir=${ESXMOCK_TEST_BUILD:-$top/build-test}
 "$top/scripts/format-check.sh"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-cd "$bdir"
-ctest --output-on-failure --timeout 600 -j "$(nproc)" "$@"
+(cd "$bdir" && ctest --output-on-failure --timeout 600 -j "$(nproc)" "$@")
+
+# One daemon life cycle under valgrind, on a build without sanitizers.
+vdir=${ESXMOCK_VALGRIND_BUILD:-$top/build-valgrind}
+"$top/scripts/build.sh" "$vdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	-DESXMOCK_WERROR=ON -DESXMOCK_TESTS=OFF
+"$top/scripts/valgrind-lifecycle.sh" "$vdir"
 
 # Short libFuzzer runs (ctest label "fuzz"): a clang build of the fuzz_*
 # targets only; the long runs are documented with each target.

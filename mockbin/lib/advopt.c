@@ -209,7 +209,7 @@ int advopt_store(struct esxconf *conf, struct advopt *o, const char *value,
 		 char *msg, size_t n)
 {
 	char key[512];
-	long long v;
+	long long v = 0;
 	char *dup;
 	int r;
 
