@@ -84,7 +84,11 @@ int exec_new(struct fsd *fsd, const char *shim, char *err, size_t errlen)
 		return rc;
 	}
 	fsd->exec = b;
-	return 0;
+	/* image defaults: the manifest's "intercept": {"exec": [...]} */
+	rc = exec_image_load(b, err, errlen);
+	if (rc)
+		exec_free(fsd);
+	return rc;
 }
 
 static void inv_free(struct exec_inv *inv);
@@ -474,8 +478,12 @@ static void remote_done(struct exec_inv *inv)
 
 void exec_inv_answer(struct exec_inv *inv, json_object *ans)
 {
+	json_object *own = NULL;
+
 	remote_done(inv);
-	if (exec_answer_build(inv->b, inv, ans)) {
+	if (inv->image_ans) /* image defaults first, then the test's */
+		ans = own = exec_image_compose(inv->image_ans, ans);
+	if (!ans || exec_answer_build(inv->b, inv, ans)) {
 		json_object *fb = json_object_new_object();
 
 		json_object_object_add(fb, "style",
@@ -489,6 +497,7 @@ void exec_inv_answer(struct exec_inv *inv, json_object *ans)
 		exec_answer_build(inv->b, inv, fb);
 		json_object_put(fb);
 	}
+	json_object_put(own);
 	inv_send_pending(inv);
 }
 
@@ -520,6 +529,9 @@ static json_object *inv_json(const struct exec_inv *inv)
 	if (inv->rule_id[0])
 		json_object_object_add(o, "rule",
 				       json_object_new_string(inv->rule_id));
+	if (inv->image_id[0])
+		json_object_object_add(o, "image_rule",
+				       json_object_new_string(inv->image_id));
 	return o;
 }
 
@@ -561,7 +573,7 @@ static void start_remote(struct exec_inv *inv, json_object *ans)
 static void inv_decide(struct exec_inv *inv)
 {
 	struct exec_broker *b = inv->b;
-	struct exec_rule *r;
+	struct exec_rule *r, *img;
 	json_object *ans, *v;
 
 	if (exec_request_parse(inv) || !inv->ino) {
@@ -574,6 +586,13 @@ static void inv_decide(struct exec_inv *inv)
 		return;
 	}
 	r = exec_rule_decide(b, inv);
+	img = exec_rule_image(b, inv);
+	if (r && img) { /* the test's rule on top of the image default */
+		snprintf(inv->image_id, sizeof(inv->image_id), "%s", img->id);
+		inv->image_ans = json_object_get(img->answer);
+	} else if (img) {
+		r = img;
+	}
 	if (r)
 		snprintf(inv->rule_id, sizeof(inv->rule_id), "%s", r->id);
 	ans = r ? json_object_get(r->answer)
@@ -696,6 +715,7 @@ int exec_write(struct fsd *fsd, fuse_req_t req, struct fsd_fh *fh,
 static void inv_free(struct exec_inv *inv)
 {
 	remote_done(inv);
+	json_object_put(inv->image_ans);
 	json_object_put(inv->info);
 	free(inv->req);
 	free(inv->ans);

@@ -103,6 +103,7 @@ struct exec_inv {
 	bool ready;
 	const char *style; /* string literal */
 	char rule_id[EXEC_ID_MAX];
+	char image_id[EXEC_ID_MAX]; /* the image default under rule_id */
 	/* a read waiting for the answer */
 	fuse_req_t rd;
 	size_t rd_size;
@@ -110,7 +111,8 @@ struct exec_inv {
 	struct hook_req *rd_hr;
 	/* remote: waiting for invocations.answer */
 	struct event *timer;
-	struct json_object *dflt; /* the default answer on timeout */
+	struct json_object *dflt;      /* the default answer on timeout */
+	struct json_object *image_ans; /* an image default under a test rule */
 	bool remote;
 	struct timespec t0;
 	UT_hash_handle hh; /* b->pending (remote only) */
@@ -160,6 +162,9 @@ bool exec_rules_recompute(struct exec_broker *b);
 /* The rule deciding inv (image defaults excluded), or NULL. */
 struct exec_rule *exec_rule_decide(struct exec_broker *b,
 				   const struct exec_inv *inv);
+/* The image default of inv (the first loaded that matches), or NULL. */
+struct exec_rule *exec_rule_image(struct exec_broker *b,
+				  const struct exec_inv *inv);
 bool exec_watched(const struct exec_broker *b, uint64_t ino);
 /* Checks an answer object ({"style": ...}); remote ones when allow_remote.
  * 0 or -EINVAL with a message naming the member (prefix: where). */
@@ -184,6 +189,18 @@ int exec_answer_build(struct exec_broker *b, struct exec_inv *inv,
 		      struct json_object *ans);
 /* Parses the request records of inv (argv, env...) into inv->info. */
 int exec_request_parse(struct exec_inv *inv);
+
+/* exec_image.c: image defaults, the manifest's "intercept": {"exec": [...]}
+ * sections (docs/interpose.md "Image defaults"). */
+/* Loads every entry's exec rules as image rules (exec_new). 0 or <0 with
+ * a message naming the manifest file and entry. */
+int exec_image_load(struct exec_broker *b, char *err, size_t errlen);
+/* The answer for an invocation an image default and a test's answer both
+ * decide (a new reference): the test's answer, with the image's
+ * transforms, exit, env and ld_library_path underneath when both run the
+ * real program (passthrough or rewrite). */
+struct json_object *exec_image_compose(struct json_object *image,
+				       struct json_object *test);
 
 /* exec.c */
 void exec_inv_answer(struct exec_inv *inv, struct json_object *ans);

@@ -204,7 +204,8 @@ int exec_rule_parse(struct exec_broker *b, json_object *spec, bool image,
 	}
 	if (!json_object_object_get_ex(spec, "answer", &v))
 		PFAIL("/answer: missing");
-	rc = exec_answer_check(v, true, "/answer", err, errlen);
+	/* an image default is data the image ships: no test to ask */
+	rc = exec_answer_check(v, !image, "/answer", err, errlen);
 	if (rc)
 		return rc;
 	if (!(r = calloc(1, sizeof(*r))))
@@ -439,35 +440,60 @@ static bool match_env(const struct exec_env_pat *p, json_object *env)
 	return false;
 }
 
-struct exec_rule *exec_rule_decide(struct exec_broker *b,
-				   const struct exec_inv *inv)
+static bool rule_matches(const struct exec_rule *r, const struct exec_inv *inv,
+			 json_object *argv, json_object *env,
+			 json_object *caller)
+{
+	size_t i;
+
+	if (!ino_has(r->inos, inv->ino))
+		return false;
+	if (r->n_argv || r->argv_more)
+		if (!argv || !match_argv(r, argv))
+			return false;
+	if (r->args && (!argv || !match_args(r, argv)))
+		return false;
+	for (i = 0; i < r->n_env; i++)
+		if (!env || !match_env(&r->env[i], env))
+			return false;
+	if (r->caller &&
+	    (!caller || !pat_match(r->caller, json_object_get_string(caller))))
+		return false;
+	return true;
+}
+
+/* Test rules: the newest that matches. Image rules: the first loaded (the
+ * list is newest first, so the last match in it). */
+static struct exec_rule *decide(struct exec_broker *b,
+				const struct exec_inv *inv, bool image)
 {
 	json_object *argv = NULL, *env = NULL, *caller = NULL;
-	struct exec_rule *r;
-	size_t i;
+	struct exec_rule *r, *found = NULL;
 
 	json_object_object_get_ex(inv->info, "argv", &argv);
 	json_object_object_get_ex(inv->info, "env", &env);
 	json_object_object_get_ex(inv->info, "caller", &caller);
 	for (r = b->rules; r; r = r->next) {
-		if (r->image || !ino_has(r->inos, inv->ino))
+		if (r->image != image ||
+		    !rule_matches(r, inv, argv, env, caller))
 			continue;
-		if (r->n_argv || r->argv_more)
-			if (!argv || !match_argv(r, argv))
-				continue;
-		if (r->args && (!argv || !match_args(r, argv)))
-			continue;
-		for (i = 0; i < r->n_env; i++)
-			if (!env || !match_env(&r->env[i], env))
-				break;
-		if (i < r->n_env)
-			continue;
-		if (r->caller &&
-		    (!caller ||
-		     !pat_match(r->caller, json_object_get_string(caller))))
-			continue;
-		r->hits++;
-		return r;
+		found = r;
+		if (!image)
+			break;
 	}
-	return NULL;
+	if (found)
+		found->hits++;
+	return found;
+}
+
+struct exec_rule *exec_rule_decide(struct exec_broker *b,
+				   const struct exec_inv *inv)
+{
+	return decide(b, inv, false);
+}
+
+struct exec_rule *exec_rule_image(struct exec_broker *b,
+				  const struct exec_inv *inv)
+{
+	return decide(b, inv, true);
 }

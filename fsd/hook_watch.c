@@ -234,9 +234,10 @@ static int load_intercept(struct hook *h, const struct tree_node *n,
 	json_object_object_foreach(o, k, v)
 	{
 		(void)v;
-		if (strcmp(k, "rules")) {
-			snprintf(msg, sizeof(msg), "%s: unknown key (rules)",
-				 k);
+		/* "exec": image defaults, loaded by exec_image.c */
+		if (strcmp(k, "rules") && strcmp(k, "exec")) {
+			snprintf(msg, sizeof(msg),
+				 "%s: unknown key (rules, exec)", k);
 			rc = -EINVAL;
 			goto out;
 		}
