@@ -111,8 +111,9 @@ static int m_add(struct exec_broker *b, struct rpc_req *req, json_object *p,
 	if (rc)
 		return rc;
 	if (rule_find(b, r->id, &link)) {
-		exec_rule_free(r);
-		return rpc_fail(req, -EEXIST, r->id);
+		rc = rpc_fail(req, -EEXIST, r->id);
+		exec_rule_free(r); /* after: the message names r->id */
+		return rc;
 	}
 	r->next = b->rules;
 	b->rules = r;
