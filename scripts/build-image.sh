@@ -9,7 +9,7 @@
 #   --context-only    assemble the context dir, do not run podman
 #   --bundle DIR      also (or instead, with --context-only) write a runc
 #                     bundle: DIR/rootfs + DIR/config.json (run: runc run -b DIR ID)
-#   --cmd 'CMD ...'   the bundle's command inside the tree (default: /bin/sh)
+#   -- CMD ARGS...    the bundle's command inside the tree (default: /bin/sh)
 # As root, podman/runc/jq are installed with apt-get when missing.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +18,7 @@ ctx=
 tag=esxmock:dev
 context_only=0
 bundle=
-bundle_cmd=/bin/sh
+bundle_cmd=(/bin/sh)
 
 die() {
 	echo "build-image: $*" >&2
@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
 	--tag) tag=$2; shift 2 ;;
 	--context-only) context_only=1; shift ;;
 	--bundle) bundle=$2; shift 2 ;;
-	--cmd) bundle_cmd=$2; shift 2 ;;
+	--) shift; [ $# -gt 0 ] && bundle_cmd=("$@"); break ;;
 	-h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option '$1' (see --help)" ;;
 	esac
@@ -90,8 +90,8 @@ if [ -n "$bundle" ]; then
 	mkdir -p "$bundle"
 	cp -a "$root" "$bundle/rootfs"
 	(cd "$bundle" && runc spec)
-	# shellcheck disable=SC2086
-	args=$(printf '%s\n' /.shadow/bin/entrypoint $bundle_cmd | jq -R . | jq -s .)
+	# one argument a line (jq 1.6 would take "-c" of --args as its own)
+	args=$(printf '%s\n' /.shadow/bin/entrypoint "${bundle_cmd[@]}" | jq -R . | jq -s .)
 	jq --argjson args "$args" '
 		.process.args = $args | .process.terminal = false |
 		del(.process.rlimits) | .root.readonly = false |
