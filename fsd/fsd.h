@@ -13,6 +13,7 @@
 #include "ctl.h"
 #include "limits.h"
 #include "log.h"
+#include "manifest.h"
 #include "tree.h"
 
 struct event_base;
@@ -76,6 +77,15 @@ struct fsd_config {
 	bool foreground;
 	bool debug;
 	struct fuse_args fuse_args; /* argv for fuse_session_new (-o ...) */
+	/* The manifest stack the tree was built from (main.c load_tree):
+	 * -m files (names borrowed from manifests[]; stack_paths[]: their
+	 * absolute paths, owned, NULL if unknown) or the embedded buffers
+	 * (names in stack_names[]). manifest.load (state_overlay.c) layers
+	 * an overlay on it. */
+	struct mf_source stack[LIMIT_MANIFESTS];
+	char *stack_paths[LIMIT_MANIFESTS];
+	char stack_names[LIMIT_MANIFESTS][64];
+	size_t n_stack;
 };
 
 /* Per-op counters (the control channel's "stats"). */

@@ -246,21 +246,26 @@ static int parse_args(struct fsd *fsd, int argc, char **argv)
 /* Loads the -m manifests (or the embedded stack) and builds the tree. */
 static int load_tree(struct fsd *fsd)
 {
-	struct mf_source srcs[LIMIT_MANIFESTS];
+	struct mf_source *srcs = fsd->cfg.stack; /* kept for manifest.load */
+	char(*names)[64] = fsd->cfg.stack_names;
 	struct mf_manifest *m = NULL;
 	struct mf_error merr;
 	struct tree_opts topts;
-	char names[LIMIT_MANIFESTS][64];
 	char buf[1024], err[1024];
 	size_t i, n;
 	int rc;
 
-	memset(srcs, 0, sizeof(srcs));
+	memset(fsd->cfg.stack, 0, sizeof(fsd->cfg.stack));
 	memset(&merr, 0, sizeof(merr));
 	if (fsd->cfg.n_manifests) {
 		n = fsd->cfg.n_manifests;
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			srcs[i].name = fsd->cfg.manifests[i];
+			/* manifest.load reads them again, maybe after a
+			 * chdir: their absolute paths */
+			fsd->cfg.stack_paths[i] =
+			    realpath(fsd->cfg.manifests[i], NULL);
+		}
 	} else {
 		n = fsd_embedded_count;
 		if (n == 0) {
@@ -278,7 +283,8 @@ static int load_tree(struct fsd *fsd)
 			srcs[i].len = fsd_embedded_manifests[i].len;
 		}
 	}
-	rc = mf_load(srcs, n, &m, &merr);
+	fsd->cfg.n_stack = n < LIMIT_MANIFESTS ? n : LIMIT_MANIFESTS;
+	rc = mf_load(srcs, fsd->cfg.n_stack, &m, &merr);
 	if (rc) {
 		log_msg(&fsd->log, LOG_LV_ERROR, "manifest error: %s",
 			mf_error_str(&merr, buf, sizeof(buf)));
@@ -299,8 +305,10 @@ static void fsd_config_release(struct fsd_config *cfg)
 {
 	size_t i;
 
-	for (i = 0; i < cfg->n_manifests; i++)
+	for (i = 0; i < cfg->n_manifests; i++) {
 		free(cfg->manifests[i]);
+		free(cfg->stack_paths[i]);
+	}
 	free(cfg->mountpoint);
 	free(cfg->content_root);
 	free(cfg->shadow_root);

@@ -45,7 +45,7 @@ static const struct rpc_errmap {
 static const struct rpc_method *const rpc_builtin[] = {
     rpc_misc_methods, rpc_files_methods,       rpc_rules_methods,
     rpc_log_methods,  rpc_files_write_methods, rpc_state_methods,
-    rpc_exec_methods,
+    rpc_exec_methods, rpc_manifest_methods,
 };
 
 /* ---- server ------------------------------------------------------------ */

@@ -96,6 +96,7 @@ extern const struct rpc_method rpc_log_methods[];   /* log.* (issue 4) */
 extern const struct rpc_method rpc_exec_methods[];
 extern const struct rpc_method rpc_state_methods[]; /* state.* (issue 3) */
 extern const struct rpc_method rpc_files_write_methods[]; /* files.put... */
+extern const struct rpc_method rpc_manifest_methods[];    /* manifest.load */
 
 /* ---- what handlers need from the daemon -------------------------------- */
 
@@ -115,6 +116,24 @@ typedef int rpc_list_fn(void *arg, const char *name,
 struct rpc_counter {
 	const char *name; /* borrowed: a string literal of the daemon */
 	uint64_t value;
+};
+
+/* manifest.load's request and outcome. In: path (a file the daemon
+ * reads) or text/len (the manifest itself, named name). Out: what was
+ * applied, or on failure (nothing changed) a message naming the manifest,
+ * its line and column and the JSON pointer of the culprit (file, line,
+ * col, pointer: also apart, "" / 0 when not known) or the tree path. */
+struct rpc_overlay {
+	const char *path;
+	const char *text;
+	size_t len;
+	const char *name;
+	uint64_t created, replaced, modified, removed;
+	char message[1024];
+	char file[256];
+	int line, col;
+	char pointer[256];
+	char tree_path[256];
 };
 
 /* Every operation returns 0 or a negative errno. A NULL member makes the
@@ -145,6 +164,10 @@ struct rpc_host {
 	int (*exec_call)(void *ctx, struct rpc_req *req, const char *method,
 			 struct json_object *params,
 			 struct json_object **result);
+	/* manifest.load (rpc_manifest.c): layers an overlay manifest on the
+	 * daemon's stack and applies what it sets as run-time changes. An
+	 * error changes nothing; NULL: manifest.load answers ENOSYS. */
+	int (*manifest_load)(void *ctx, struct rpc_overlay *ov);
 };
 
 /* ---- server ------------------------------------------------------------ */

@@ -17,6 +17,7 @@
 #include "hook.h"
 #include "rpc.h"
 #include "state_host.h"
+#include "state_overlay.h"
 #include "tree.h"
 
 static void host_info(const struct tree_node *n, struct rpc_file_info *fi)
@@ -154,6 +155,7 @@ int fsd_ctl_start(struct fsd *fsd)
 	    .alog = hook_alog(fsd),
 	    .state = &fsd_state_rpc,
 	    .exec_call = exec_rpc_call,
+	    .manifest_load = fsd_overlay_load,
 	};
 	char err[256];
 

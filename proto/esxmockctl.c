@@ -22,6 +22,8 @@ static const struct ctl_cmd ctl_cmds[] = {
     {"stats", esxmockctl_stats, "print the daemon's counters"},
     {"files", esxmockctl_files, "get, stat, list: the tree the daemon serves"},
     {"call", esxmockctl_call, "call any control method with JSON params"},
+    {"overlay", esxmockctl_overlay,
+     "apply an overlay manifest to the running tree (manifest.load)"},
     {"rules", esxmockctl_rules,
      "add, list, remove, clear, release, wait, captured: intercept rules"},
     {"log", esxmockctl_log, "print (or --follow) access-log events; clear"},

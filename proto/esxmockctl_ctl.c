@@ -613,3 +613,107 @@ int esxmockctl_files(int argc, char **argv)
 	ctlc_close(c);
 	return r;
 }
+
+/* ---- overlay (manifest.load) ---------------------------------------------
+ */
+
+static const char overlay_usage[] =
+    "usage: esxmockctl overlay [options] FILE|-\n"
+    "Applies an overlay manifest (manifest/FORMAT.md) to the running tree\n"
+    "(the daemon's manifest.load): what it sets, adds or deletes becomes a\n"
+    "run-time change (state diff shows it, state reset undoes it). FILE is\n"
+    "read here and sent inline ('-': standard input); an invalid overlay\n"
+    "changes nothing and the error names the file, line and JSON pointer.\n";
+
+/* Reads all of f (NUL-terminated). NULL on error. */
+static char *cc_slurp(FILE *f, size_t *len)
+{
+	size_t cap = 65536, n = 0, rd;
+	char *buf = malloc(cap), *nb;
+
+	while (buf && (rd = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+		n += rd;
+		if (cap - n - 1 == 0) {
+			nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	if (!buf || ferror(f)) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+int esxmockctl_overlay(int argc, char **argv)
+{
+	struct json_object *p, *res = NULL;
+	struct ctlc_error err;
+	struct cc_opts o;
+	struct ctlc *c;
+	const char *file;
+	char *text;
+	size_t len = 0;
+	FILE *f;
+	int r = cc_parse(argc, argv, &o, overlay_usage);
+
+	if (r < 0)
+		return r == -2 ? 0 : EXIT_USAGE;
+	if (r + 1 != argc) {
+		fprintf(stderr, "esxmockctl: overlay: %s\n%s",
+			r >= argc ? "missing FILE" : "too many arguments",
+			overlay_usage);
+		return EXIT_USAGE;
+	}
+	file = argv[r];
+	f = strcmp(file, "-") ? fopen(file, "rb") : stdin;
+	if (!f) {
+		fprintf(stderr, "esxmockctl: overlay: cannot read '%s': %s\n",
+			file, strerror(errno));
+		return EXIT_USAGE;
+	}
+	text = cc_slurp(f, &len);
+	if (f != stdin)
+		fclose(f);
+	if (!text) {
+		fprintf(stderr, "esxmockctl: overlay: cannot read '%s'\n",
+			file);
+		return EXIT_USAGE;
+	}
+	p = json_object_new_object();
+	json_object_object_add(p, "manifest",
+			       json_object_new_string_len(text, (int)len));
+	json_object_object_add(
+	    p, "name",
+	    json_object_new_string(strcmp(file, "-") ? file : "<stdin>"));
+	free(text);
+	if ((r = cc_open(&o, "overlay", &c, NULL))) {
+		json_object_put(p);
+		return r;
+	}
+	r = ctlc_call(c, "manifest.load", p, &res, &err);
+	json_object_put(p);
+	if (r < 0) {
+		r = cc_report("overlay", r, &err);
+	} else {
+		if (o.json)
+			cc_print_json(res, false);
+		else
+			printf("%s: %lld created, %lld replaced, %lld "
+			       "modified, %lld removed\n",
+			       cc_str(res, "name"), cc_int(res, "created"),
+			       cc_int(res, "replaced"), cc_int(res, "modified"),
+			       cc_int(res, "removed"));
+		json_object_put(res);
+		r = 0;
+	}
+	ctlc_close(c);
+	return r;
+}

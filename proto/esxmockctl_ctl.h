@@ -10,5 +10,6 @@ int esxmockctl_hello(int argc, char **argv);
 int esxmockctl_stats(int argc, char **argv);
 int esxmockctl_files(int argc, char **argv);
 int esxmockctl_call(int argc, char **argv);
+int esxmockctl_overlay(int argc, char **argv);
 
 #endif
