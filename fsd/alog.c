@@ -153,22 +153,73 @@ static char *put(char **p, const char *s, size_t n)
 	return d;
 }
 
+/* base64 of d (NULL when absent or empty); *n: its size with the NUL.
+ * -ENOMEM only when the encoding failed. */
+static int b64_of(const void *d, size_t len, char **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (!d || !len)
+		return 0;
+	if (!(*out = b64_encode(d, len, n)))
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+/* The invoke part: the struct at *p, then its strings. */
+static struct alog_rec_invoke *put_invoke(char **p, const struct alog_invoke *v,
+					  char *ob64, size_t no, char *eb64,
+					  size_t ne)
+{
+	struct alog_rec_invoke *ri = (struct alog_rec_invoke *)*p;
+
+	*p += sizeof(*ri);
+	ri->ppid = v->ppid;
+	ri->argv_truncated = v->argv_truncated;
+	ri->image = v->image;
+	ri->exit_code = v->exit_code;
+	ri->signal = v->signal;
+	ri->out_bytes = v->out_bytes;
+	ri->err_bytes = v->err_bytes;
+	ri->argc = v->argv ? v->argc : 0;
+	ri->argv_len = v->argv ? v->argv_len : 0;
+	ri->out_len = ob64 ? v->out_len : 0;
+	ri->err_len = eb64 ? v->err_len : 0;
+	ri->argv = v->argv ? put(p, v->argv, v->argv_len) : NULL;
+	ri->caller = put(p, v->caller, slen(v->caller));
+	ri->style = put(p, v->style, slen(v->style));
+	ri->image_rule = put(p, v->image_rule, slen(v->image_rule));
+	ri->out_b64 = put(p, ob64, no);
+	ri->err_b64 = put(p, eb64, ne);
+	return ri;
+}
+
 static struct alog_rec *rec_new(const struct alog_event *ev)
 {
+	const struct alog_invoke *v = ev->invoke;
 	size_t np = slen(ev->path), np2 = slen(ev->path2),
-	       npr = slen(ev->process), nr = slen(ev->rules), nd = 0;
-	char *b64 = NULL, *p;
+	       npr = slen(ev->process), nr = slen(ev->rules), nd = 0, ni = 0,
+	       no = 0, ne = 0;
+	char *b64 = NULL, *ob64 = NULL, *eb64 = NULL, *p;
 	struct alog_rec *r;
 
-	if (ev->data && ev->data_len) {
-		b64 = b64_encode(ev->data, ev->data_len, &nd);
-		if (!b64)
-			return NULL;
-		nd++;
+	if (b64_of(ev->data, ev->data_len, &b64, &nd) ||
+	    (v && (b64_of(v->out, v->out_len, &ob64, &no) ||
+		   b64_of(v->err, v->err_len, &eb64, &ne)))) {
+		free(b64);
+		free(ob64);
+		return NULL;
 	}
-	r = malloc(sizeof(*r) + np + np2 + npr + nr + nd);
+	if (v)
+		ni = sizeof(struct alog_rec_invoke) +
+		     (v->argv ? v->argv_len : 0) + slen(v->caller) +
+		     slen(v->style) + slen(v->image_rule) + no + ne;
+	r = malloc(sizeof(*r) + ni + np + np2 + npr + nr + nd);
 	if (!r) {
 		free(b64);
+		free(ob64);
+		free(eb64);
 		return NULL;
 	}
 	r->seq = 0;
@@ -188,12 +239,16 @@ static struct alog_rec *rec_new(const struct alog_event *ev)
 	r->duration_ns = ev->duration_ns;
 	r->data_len = b64 ? ev->data_len : 0;
 	p = (char *)(r + 1);
+	/* the invoke part first: struct alog_rec's alignment suits it */
+	r->invoke = v ? put_invoke(&p, v, ob64, no, eb64, ne) : NULL;
 	r->path = put(&p, ev->path, np);
 	r->path2 = put(&p, ev->path2, np2);
 	r->process = put(&p, ev->process, npr);
 	r->rules = put(&p, ev->rules, nr);
 	r->data_b64 = put(&p, b64, nd);
 	free(b64);
+	free(ob64);
+	free(eb64);
 	return r;
 }
 

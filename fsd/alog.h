@@ -18,6 +18,25 @@ struct json_object;
 struct event_base;
 struct alog;
 
+/* What an "invoke" event adds (the exec broker, docs/interpose.md
+ * "Access log"). Everything borrowed. */
+struct alog_invoke {
+	pid_t ppid;
+	const char *caller; /* the parent's process name, or NULL */
+	const char *argv;   /* argc strings, each NUL-terminated */
+	size_t argv_len;    /* bytes behind argv, NULs included */
+	size_t argc;
+	bool argv_truncated;    /* more args or bytes than ALOG_ARGV_* */
+	const char *style;      /* "static"... or NULL (never decided) */
+	const char *image_rule; /* the image default involved, or NULL */
+	bool image;             /* the deciding rule is an image default */
+	int exit_code;          /* -1: not known (killed, or no report) */
+	int signal;             /* the killing signal, or 0 */
+	int64_t out_bytes, err_bytes; /* -1: not captured */
+	const void *out, *err;        /* logged output (log_output), or NULL */
+	size_t out_len, err_len;
+};
+
 /* One event as handed to alog_append (everything borrowed). */
 struct alog_event {
 	struct timespec mono, wall; /* when the op arrived */
@@ -38,6 +57,19 @@ struct alog_event {
 	uint64_t duration_ns; /* arrival to answer */
 	const void *data;     /* data level: the first bytes, or NULL */
 	size_t data_len;
+	const struct alog_invoke *invoke; /* op "invoke" only, else NULL */
+};
+
+/* A stored invoke event's own part (strings NULL when absent). */
+struct alog_rec_invoke {
+	pid_t ppid;
+	bool argv_truncated, image;
+	int exit_code, signal;
+	int64_t out_bytes, err_bytes;
+	size_t argc, argv_len;
+	size_t out_len, err_len; /* bytes behind out_b64, err_b64 */
+	char *argv;              /* argc NUL-terminated strings */
+	char *caller, *style, *image_rule, *out_b64, *err_b64;
 };
 
 /* A stored event. Strings are NUL-terminated, NULL when absent. */
@@ -56,6 +88,7 @@ struct alog_rec {
 	uint64_t duration_ns;
 	size_t data_len; /* bytes behind data_b64 */
 	char *path, *path2, *process, *rules, *data_b64;
+	struct alog_rec_invoke *invoke; /* op "invoke" only, else NULL */
 };
 
 /* Which events a reader wants. Zeroed = all. */

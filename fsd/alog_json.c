@@ -62,6 +62,48 @@ static struct json_object *rules_array(const char *rules)
 	return a;
 }
 
+/* The invoke part of an event (docs/rules.md "Events"). */
+static int invoke_json(struct json_object *o, const struct alog_rec_invoke *v)
+{
+	struct json_object *a = json_object_new_array();
+	const char *p = v->argv;
+	size_t i, n;
+	int rc = 0;
+
+	for (i = 0; a && p && i < v->argc; i++) {
+		n = strlen(p);
+		if (json_object_array_add(
+			a, json_object_new_string_len(p, (int)n))) {
+			json_object_put(a);
+			return -ENOMEM;
+		}
+		p += n + 1;
+	}
+	rc |= add(o, "argv", a);
+	if (v->argv_truncated)
+		rc |= add(o, "argv_truncated", json_object_new_boolean(1));
+	rc |= add_i64(o, "ppid", v->ppid);
+	rc |= add_str(o, "caller", v->caller);
+	rc |= add_str(o, "style", v->style);
+	rc |= add_str(o, "image_rule", v->image_rule);
+	rc |= add(o, "image", json_object_new_boolean(v->image));
+	if (v->exit_code >= 0)
+		rc |= add_i64(o, "exit", v->exit_code);
+	if (v->signal > 0)
+		rc |= add_i64(o, "signal", v->signal);
+	rc |= add_i64(o, "stdout_bytes", v->out_bytes);
+	rc |= add_i64(o, "stderr_bytes", v->err_bytes);
+	if (v->out_b64) {
+		rc |= add_str(o, "stdout_b64", v->out_b64);
+		rc |= add_i64(o, "stdout_logged", (int64_t)v->out_len);
+	}
+	if (v->err_b64) {
+		rc |= add_str(o, "stderr_b64", v->err_b64);
+		rc |= add_i64(o, "stderr_logged", (int64_t)v->err_len);
+	}
+	return rc;
+}
+
 struct json_object *alog_rec_json(const struct alog_rec *r)
 {
 	struct json_object *o = json_object_new_object();
@@ -110,6 +152,8 @@ struct json_object *alog_rec_json(const struct alog_rec *r)
 		rc |= add_str(o, "data", r->data_b64);
 		rc |= add_i64(o, "data_bytes", (int64_t)r->data_len);
 	}
+	if (r->invoke)
+		rc |= invoke_json(o, r->invoke);
 	if (rc) {
 		json_object_put(o);
 		return NULL;

@@ -271,6 +271,9 @@ static int open_invoke(struct exec_broker *b, fuse_req_t req,
 	inv->gid = ctx->gid;
 	inv->ino = take_pid(b, ctx->pid);
 	clock_gettime(CLOCK_MONOTONIC, &inv->t0);
+	clock_gettime(CLOCK_REALTIME, &inv->wall0);
+	/* now, while the shim waits for its open (gone at its end report) */
+	exec_log_comm(inv->pid, inv->comm, sizeof(inv->comm));
 	t = inv->ino ? tree_get(b->fsd->tree, inv->ino) : NULL;
 	if (t && tree_path(b->fsd->tree, t, path, sizeof(path)) == 0)
 		inv->path = strdup(path);
@@ -592,6 +595,7 @@ static void inv_decide(struct exec_inv *inv)
 		inv->image_ans = json_object_get(img->answer);
 	} else if (img) {
 		r = img;
+		inv->rule_image = true;
 	}
 	if (r)
 		snprintf(inv->rule_id, sizeof(inv->rule_id), "%s", r->id);
@@ -606,7 +610,9 @@ static void inv_decide(struct exec_inv *inv)
 }
 
 void exec_inv_history(struct exec_broker *b, struct exec_inv *inv,
-		      long long status, long long out_len, long long err_len)
+		      long long status, long long out_len, long long err_len,
+		      const char *out, size_t out_n, const char *err,
+		      size_t err_n)
 {
 	json_object *o = inv_json(inv);
 	struct timespec now;
@@ -634,28 +640,37 @@ void exec_inv_history(struct exec_broker *b, struct exec_inv *inv,
 		json_object_array_del_idx(b->history, 0, 1);
 	json_object_array_add(b->history, o);
 	b->n_invocations++;
+	exec_log_invoke(b, inv, status, out_len, err_len, out, out_n, err,
+			err_n);
 }
 
 /* The shim's end report: "status" (exit code, or 256 + signal), "out" and
- * "err" (bytes written), then "end". */
+ * "err" (bytes written), "outdata"/"errdata" (their first bytes, when the
+ * answer said "logout"), then "end". */
 static void inv_report(struct exec_inv *inv, size_t from)
 {
 	long long status = -1, out = -1, err = -1;
-	const char *d;
-	size_t pos = from, n;
+	const char *d, *od = NULL, *ed = NULL;
+	size_t pos = from, n, on = 0, en = 0;
 	char tag[16], num[24];
 
 	while (exec_wire_next(inv->req, inv->req_len, &pos, tag, sizeof(tag),
 			      &d, &n) > 0) {
 		snprintf(num, sizeof(num), "%.*s", (int)(n < 23 ? n : 23), d);
-		if (!strcmp(tag, "status"))
+		if (!strcmp(tag, "outdata")) {
+			od = d;
+			on = n;
+		} else if (!strcmp(tag, "errdata")) {
+			ed = d;
+			en = n;
+		} else if (!strcmp(tag, "status"))
 			status = strtoll(num, NULL, 10);
 		else if (!strcmp(tag, "out"))
 			out = strtoll(num, NULL, 10);
 		else if (!strcmp(tag, "err"))
 			err = strtoll(num, NULL, 10);
 	}
-	exec_inv_history(inv->b, inv, status, out, err);
+	exec_inv_history(inv->b, inv, status, out, err, od, on, ed, en);
 	inv->reported = true;
 }
 
@@ -737,7 +752,8 @@ void exec_release(struct fsd *fsd, struct fsd_fh *fh)
 			inv->rd = NULL;
 		}
 		if (inv->req_done && !inv->reported) /* no end report */
-			exec_inv_history(fsd->exec, inv, -1, -1, -1);
+			exec_inv_history(fsd->exec, inv, -1, -1, -1, NULL, 0,
+					 NULL, 0);
 		inv_free(inv);
 	}
 	free(fh->xh);

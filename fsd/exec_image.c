@@ -185,6 +185,7 @@ json_object *exec_image_compose(json_object *image, json_object *test)
 	    out, "style",
 	    json_object_new_string(rewrite ? "rewrite" : "passthrough"));
 	take(out, "ld_library_path", image, test);
+	take(out, "log_output", image, test);
 	/* env: the image's, then the test's over it */
 	if (json_object_object_get_ex(image, "env", &v)) {
 		json_object_object_foreach(v, k, ev)

@@ -4,12 +4,13 @@
 #ifndef ESXMOCK_FSD_EXEC_INT_H
 #define ESXMOCK_FSD_EXEC_INT_H
 
+#include "icpt_hash.h" /* first: before tree.h includes <uthash.h> */
+
 #include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
-#include <uthash.h>
 
 #include "exec.h"
 #include "hook.h"
@@ -114,7 +115,10 @@ struct exec_inv {
 	struct json_object *dflt;      /* the default answer on timeout */
 	struct json_object *image_ans; /* an image default under a test rule */
 	bool remote;
-	struct timespec t0;
+	bool rule_image; /* rule_id is an image default (no test rule) */
+	size_t log_out;  /* output bytes the answer logs per stream */
+	struct timespec t0, wall0;
+	char comm[20];     /* the shim's process name, read at its open */
 	UT_hash_handle hh; /* b->pending (remote only) */
 };
 
@@ -202,10 +206,26 @@ int exec_image_load(struct exec_broker *b, char *err, size_t errlen);
 struct json_object *exec_image_compose(struct json_object *image,
 				       struct json_object *test);
 
+/* exec_log.c: invocations as access-log "invoke" events. */
+/* /proc/PID/comm into buf ("" when the process is gone). */
+void exec_log_comm(pid_t pid, char *buf, size_t len);
+/* The output bytes an answer's log_output asks for per stream (0: none). */
+size_t exec_log_output(struct json_object *ans);
+/* Appends inv's event: status as the shim reported it (exit code, 256 +
+ * signal, -1 unknown), output sizes (-1: not captured) and the logged
+ * output (NULL: none). */
+void exec_log_invoke(struct exec_broker *b, const struct exec_inv *inv,
+		     long long status, long long out_len, long long err_len,
+		     const char *out, size_t out_n, const char *err,
+		     size_t err_n);
+
 /* exec.c */
 void exec_inv_answer(struct exec_inv *inv, struct json_object *ans);
+/* Records how inv ended (invocations.list and the access log). */
 void exec_inv_history(struct exec_broker *b, struct exec_inv *inv,
-		      long long status, long long out_len, long long err_len);
+		      long long status, long long out_len, long long err_len,
+		      const char *out, size_t out_n, const char *err,
+		      size_t err_n);
 struct tree_node *exec_alias(struct exec_broker *b, uint64_t target);
 
 #endif

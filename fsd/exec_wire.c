@@ -11,6 +11,7 @@
 
 #include "b64.h"
 #include "icpt.h"
+#include "limits_rules.h"
 
 static int buf_grow(struct exec_buf *b, size_t more)
 {
@@ -245,7 +246,7 @@ int exec_answer_check(json_object *ans, bool allow_remote, const char *where,
 	    "style",      "stdout",     "stdout_b64",      "stderr",
 	    "stderr_b64", "exit",       "signal",          "delay_ms",
 	    "errno",      "message",    "ld_library_path", "env",
-	    "transforms", "timeout_ms", "default"};
+	    "transforms", "timeout_ms", "default",         "log_output"};
 	json_object *v;
 	const char *style;
 	size_t i, k;
@@ -319,6 +320,13 @@ int exec_answer_check(json_object *ans, bool allow_remote, const char *where,
 					   where, ek);
 		}
 	}
+	if (json_object_object_get_ex(ans, "log_output", &v) &&
+	    !json_object_is_type(v, json_type_boolean) &&
+	    (!json_object_is_type(v, json_type_int) ||
+	     json_object_get_int64(v) < 0 ||
+	     json_object_get_int64(v) > ALOG_OUTPUT_MAX))
+		CHECK_FAIL("%s/log_output: not a boolean or an integer 0..%d",
+			   where, ALOG_OUTPUT_MAX);
 	if (json_object_object_get_ex(ans, "transforms", &v) &&
 	    check_xforms(v, where, err, errlen))
 		return -EINVAL;
@@ -443,6 +451,9 @@ int exec_answer_build(struct exec_broker *b, struct exec_inv *inv,
 		if (!rc)
 			rc = put_bytes(&w, ans, "stderr", "err");
 	}
+	inv->log_out = exec_log_output(ans);
+	if (!rc && inv->log_out)
+		rc = exec_wire_putl(&w, "logout", (long long)inv->log_out);
 	if (!rc && json_object_object_get_ex(ans, "delay_ms", &v))
 		rc = exec_wire_putl(&w, "delay", json_object_get_int64(v));
 	if (!rc && json_object_object_get_ex(ans, "exit", &v))

@@ -43,6 +43,7 @@ const char *const icpt_op_names[ICPT_OP_COUNT] = {
     [ICPT_OP_LISTXATTR] = "listxattr",
     [ICPT_OP_REMOVEXATTR] = "removexattr",
     [ICPT_OP_FALLOCATE] = "fallocate",
+    [ICPT_OP_INVOKE] = "invoke",
 };
 
 static const struct {

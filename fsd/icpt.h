@@ -57,6 +57,8 @@ enum icpt_op {
 	ICPT_OP_LISTXATTR,
 	ICPT_OP_REMOVEXATTR,
 	ICPT_OP_FALLOCATE,
+	ICPT_OP_INVOKE, /* access log only: an invocation the exec broker
+			  handled (rules cannot match it) */
 	ICPT_OP_COUNT
 };
 

@@ -1,6 +1,6 @@
-/* icpt_hash.h - how the rule engine, the access log, the caller cache and
- * the hook use uthash (their own tables only). Owns that configuration:
- * include it first, before anything that includes <uthash.h>. */
+/* icpt_hash.h - how the rule engine, the access log, the caller cache, the
+ * hook and the exec broker use uthash (their own tables only). Owns that
+ * configuration: include it first, before anything that includes <uthash.h>. */
 #ifndef ESXMOCK_FSD_ICPT_HASH_H
 #define ESXMOCK_FSD_ICPT_HASH_H
 

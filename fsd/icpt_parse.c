@@ -238,6 +238,11 @@ static int one_op(struct parse_ctx *c, const char *where, const char *s,
 
 	if (icpt_ops_parse(s, &bits))
 		return perr(c, where, "unknown op '%s'", s);
+	if (bits == ICPT_BIT(ICPT_OP_INVOKE)) /* exec rules decide those */
+		return perr(c, where,
+			    "op '%s' is an access-log event only (exec rules "
+			    "decide invocations)",
+			    s);
 	r->ops |= bits;
 	return 0;
 }

@@ -41,6 +41,12 @@
 #define ALOG_FOLLOWERS_MAX 256
 /* The JSON-lines file is flushed this often (milliseconds). */
 #define ALOG_FLUSH_MS 200
+/* Invoke events: argv kept (args, bytes), and output kept per stream when
+ * an exec answer asks for log_output (default and maximum bytes). */
+#define ALOG_ARGV_MAX_ARGS 256
+#define ALOG_ARGV_MAX_BYTES 4096
+#define ALOG_OUTPUT_DEFAULT 4096
+#define ALOG_OUTPUT_MAX 65536
 
 /* Caller cache: pids remembered, and how long a process name stays valid
  * (a name can change at execve; execs seen in the tree drop it at once). */

@@ -49,6 +49,7 @@ struct answer {
 	size_t n_setenv;
 	struct xform xf[SHIM_XFORMS_MAX];
 	size_t n_xf;
+	size_t log_out; /* output bytes per stream sent back for the log */
 };
 
 static void die_unavailable(const char *why)
@@ -208,6 +209,8 @@ static void parse_answer(char *buf, size_t len, struct answer *a)
 			a->exit_code = atoi(term(d, n));
 		else if (!strcmp(tag, "signal"))
 			a->sig = atoi(term(d, n));
+		else if (!strcmp(tag, "logout"))
+			a->log_out = (size_t)atol(term(d, n));
 		else if (!strcmp(tag, "delay"))
 			a->delay_ms = atol(term(d, n));
 		else if (!strcmp(tag, "errno"))
@@ -426,10 +429,21 @@ static int run_real(const char *root, const struct answer *a, char **argv,
 	return st;
 }
 
-static void report(int fd, int status, long long out, long long err)
+/* The end report; with log_out, also the first log_out bytes of what was
+ * written on stdout and stderr. */
+static void report(int fd, const struct answer *a, int status,
+		   const struct buf *od, const struct buf *ed, long long out,
+		   long long err)
 {
 	struct buf b = {0};
 	char s[32];
+
+	if (a->log_out && od)
+		rec(&b, "outdata", od->p ? od->p : "",
+		    od->len < a->log_out ? od->len : a->log_out);
+	if (a->log_out && ed)
+		rec(&b, "errdata", ed->p ? ed->p : "",
+		    ed->len < a->log_out ? ed->len : a->log_out);
 
 	snprintf(s, sizeof(s), "%d", status);
 	recs(&b, "status", s);
@@ -503,11 +517,15 @@ int main(int argc, char **argv)
 			;
 	}
 	if (!strcmp(a.style, "static")) {
+		struct buf od = {(char *)a.out, a.out_len, 0},
+			   ed = {(char *)a.err, a.err_len, 0};
+
 		write_all(1, a.out ? a.out : "", a.out_len);
 		write_all(2, a.err ? a.err : "", a.err_len);
 		status =
 		    a.sig ? 256 + a.sig : (a.exit_code < 0 ? 0 : a.exit_code);
-		report(fd, status, (long long)a.out_len, (long long)a.err_len);
+		report(fd, &a, status, &od, &ed, (long long)a.out_len,
+		       (long long)a.err_len);
 		close(fd);
 		if (a.sig)
 			die_by_signal(a.sig);
@@ -522,7 +540,7 @@ int main(int argc, char **argv)
 		else if (a.err_no)
 			fprintf(stderr, "%s: %s\n", argv[0],
 				strerror(a.err_no));
-		report(fd, a.sig ? 256 + a.sig : code, 0, -1);
+		report(fd, &a, a.sig ? 256 + a.sig : code, NULL, NULL, 0, -1);
 		close(fd);
 		if (a.sig)
 			die_by_signal(a.sig);
@@ -530,7 +548,9 @@ int main(int argc, char **argv)
 	}
 	if ((!strcmp(a.style, "passthrough") || !strcmp(a.style, "rewrite")) &&
 	    a.exec_path) {
-		bool capture = !strcmp(a.style, "rewrite") || a.n_xf > 0;
+		/* logging the output needs it: pipes as for rewrite */
+		bool capture =
+		    !strcmp(a.style, "rewrite") || a.n_xf > 0 || a.log_out > 0;
 		struct buf out = {0}, err = {0};
 		size_t i;
 
@@ -546,8 +566,8 @@ int main(int argc, char **argv)
 		}
 		if (a.exit_code >= 0 && !WIFSIGNALED(status))
 			status = a.exit_code << 8;
-		report(fd, status_code(status),
-		       capture ? (long long)out.len : -1,
+		report(fd, &a, status_code(status), capture ? &out : NULL,
+		       capture ? &err : NULL, capture ? (long long)out.len : -1,
 		       capture ? (long long)err.len : -1);
 		close(fd);
 		exit_like(status);

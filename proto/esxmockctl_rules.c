@@ -295,6 +295,41 @@ static void put_escaped(FILE *f, const char *s)
 	}
 }
 
+/* The part of an "invoke" event (an invocation the exec broker handled):
+ *   argv 'esxcli' 'system' 'version' 'get' style static exit 0 out 17 err 5
+ * (signal N instead of exit when killed; out/err "-" when not captured). */
+static void print_invoke_human(struct json_object *e)
+{
+	struct json_object *argv = json_object_object_get(e, "argv");
+	size_t i, n = argv ? json_object_array_length(argv) : 0;
+	const char *s;
+
+	printf(" argv");
+	for (i = 0; i < n; i++) {
+		s = json_object_get_string(json_object_array_get_idx(argv, i));
+		printf(" '");
+		put_escaped(stdout, s ? s : "");
+		printf("'");
+	}
+	if (jhas(e, "argv_truncated"))
+		printf(" ...");
+	printf(" style %s", js(e, "style") ? js(e, "style") : "none");
+	if (jhas(e, "signal"))
+		printf(" signal %lld", ji(e, "signal"));
+	else if (jhas(e, "exit"))
+		printf(" exit %lld", ji(e, "exit"));
+	if (ji(e, "stdout_bytes") >= 0)
+		printf(" out %lld", ji(e, "stdout_bytes"));
+	else
+		printf(" out -");
+	if (ji(e, "stderr_bytes") >= 0)
+		printf(" err %lld", ji(e, "stderr_bytes"));
+	else
+		printf(" err -");
+	if (js(e, "image_rule"))
+		printf(" image_rule %s", js(e, "image_rule"));
+}
+
 /* One event, one line:
  *   #12 19:25:47.755489 read /etc/motd pid 4242 (cat) uid 0
  *       off 0 len 131072 = EIO rule m1 12us */
@@ -326,6 +361,8 @@ static void print_event_human(struct json_object *e)
 	printf(" = %s", res ? res : "?");
 	if (jhas(e, "bytes"))
 		printf(" %lld bytes", ji(e, "bytes"));
+	if (jhas(e, "argv"))
+		print_invoke_human(e);
 	if (js(e, "rule"))
 		printf(" rule %s", jhas(e, "rules")
 				       ? json_object_to_json_string_ext(
@@ -338,6 +375,10 @@ static void print_event_human(struct json_object *e)
 		printf(" %lldus", dur / 1000);
 	if (js(e, "data"))
 		printf(" data %s", js(e, "data"));
+	if (js(e, "stdout_b64"))
+		printf(" stdout %s", js(e, "stdout_b64"));
+	if (js(e, "stderr_b64"))
+		printf(" stderr %s", js(e, "stderr_b64"));
 	printf("\n");
 }
 

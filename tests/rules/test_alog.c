@@ -258,6 +258,75 @@ static void test_alog_json_fields(void **state)
 	alog_free(a);
 }
 
+/* An invoke event: its own fields (argv with embedded bytes, style,
+ * status, sizes, logged output in base64), found by op "invoke" only. */
+static void test_alog_invoke_event(void **state)
+{
+	static const char argv[] = "esxcli\0sys\ttem\0get";
+	struct alog *a = alog_new(4);
+	struct json_object *arr = json_object_new_array(), *f;
+	struct alog_filter flt;
+	struct alog_invoke v;
+	struct alog_event ev;
+	uint64_t next, missed;
+	char err[128];
+	const char *txt;
+
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	v.ppid = 7;
+	v.caller = "sh";
+	v.argv = argv;
+	v.argv_len = sizeof(argv);
+	v.argc = 3;
+	v.argv_truncated = true;
+	v.style = "static";
+	v.image_rule = "img1";
+	v.exit_code = -1;
+	v.signal = 15;
+	v.out_bytes = 2;
+	v.err_bytes = -1;
+	v.out = "hi";
+	v.out_len = 2;
+	memset(&ev, 0, sizeof(ev));
+	ev.op = ICPT_OP_INVOKE;
+	ev.path = "/bin/esxcli.py";
+	ev.pid = 42;
+	ev.bytes = -1;
+	ev.rules = "t1,img1";
+	ev.invoke = &v;
+	append(a, ICPT_OP_EXEC, "/bin/esxcli.py", 42, 0);
+	alog_append(a, &ev);
+	f = json_tokener_parse("{\"op\": \"invoke\"}");
+	assert_int_equal(alog_filter_parse(f, &flt, err, sizeof(err)), 0);
+	assert_int_equal(
+	    alog_fetch(a, 0, &flt, 10, add_json, arr, &next, &missed), 1);
+	alog_filter_release(&flt);
+	json_object_put(f);
+	txt = json_object_to_json_string_ext(
+	    json_object_array_get_idx(arr, 0),
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	assert_non_null(strstr(txt, "\"op\":\"invoke\""));
+	assert_non_null(
+	    strstr(txt, "\"argv\":[\"esxcli\",\"sys\\ttem\",\"get\"]"));
+	assert_non_null(strstr(txt, "\"argv_truncated\":true"));
+	assert_non_null(strstr(txt, "\"ppid\":7"));
+	assert_non_null(strstr(txt, "\"caller\":\"sh\""));
+	assert_non_null(strstr(txt, "\"style\":\"static\""));
+	assert_non_null(strstr(txt, "\"rule\":\"t1\""));
+	assert_non_null(strstr(txt, "\"image_rule\":\"img1\""));
+	assert_non_null(strstr(txt, "\"image\":false"));
+	assert_non_null(strstr(txt, "\"signal\":15"));
+	assert_null(strstr(txt, "\"exit\""));
+	assert_non_null(strstr(txt, "\"stdout_bytes\":2"));
+	assert_non_null(strstr(txt, "\"stderr_bytes\":-1"));
+	assert_non_null(strstr(txt, "\"stdout_b64\":\"aGk=\""));
+	assert_non_null(strstr(txt, "\"stdout_logged\":2"));
+	assert_null(strstr(txt, "\"stderr_b64\""));
+	json_object_put(arr);
+	alog_free(a);
+}
+
 /* The file sink writes one JSON object per line. */
 static void test_alog_file_sink(void **state)
 {
@@ -302,6 +371,7 @@ int main(void)
 	    cmocka_unit_test(test_alog_followers),
 	    cmocka_unit_test(test_alog_filter_errors),
 	    cmocka_unit_test(test_alog_json_fields),
+	    cmocka_unit_test(test_alog_invoke_event),
 	    cmocka_unit_test(test_alog_file_sink),
 	};
 
