@@ -71,8 +71,8 @@ static int get_str(struct parse_ctx *c, const char *where,
 static int get_errno(struct parse_ctx *c, const char *where,
 		     struct json_object *v, int *out)
 {
-	const char *s;
-	uint64_t u;
+	const char *s = NULL;
+	uint64_t u = 0;
 
 	if (json_object_is_type(v, json_type_int)) {
 		if (get_u64(c, where, v, 4095, &u))
@@ -138,7 +138,7 @@ static int m_path(struct parse_ctx *c, const char *where, struct json_object *v,
 		  void *obj)
 {
 	struct icpt_rule *r = obj;
-	const char *s;
+	const char *s = NULL;
 	int rc;
 
 	if (c->fixed_path)
@@ -176,7 +176,7 @@ static int m_regex(struct parse_ctx *c, const char *where,
 {
 	struct icpt_rule *r = obj;
 	char msg[256];
-	const char *s;
+	const char *s = NULL;
 	int rc;
 
 	if (c->fixed_path)
@@ -203,7 +203,7 @@ static int str_list(struct parse_ctx *c, const char *where,
 		    void *obj)
 {
 	char sub[256];
-	const char *s;
+	const char *s = NULL;
 	size_t i, n;
 	int rc;
 
@@ -320,7 +320,7 @@ static int m_pid(struct parse_ctx *c, const char *where, struct json_object *v,
 		 void *obj)
 {
 	struct icpt_rule *r = obj;
-	uint64_t u;
+	uint64_t u = 0;
 
 	if (get_u64(c, where, v, INT32_MAX, &u))
 		return -EINVAL;
@@ -333,7 +333,7 @@ static int m_uid(struct parse_ctx *c, const char *where, struct json_object *v,
 		 void *obj)
 {
 	struct icpt_rule *r = obj;
-	uint64_t u;
+	uint64_t u = 0;
 
 	if (get_u64(c, where, v, UINT32_MAX - 1, &u))
 		return -EINVAL;
@@ -346,7 +346,7 @@ static int m_gid(struct parse_ctx *c, const char *where, struct json_object *v,
 		 void *obj)
 {
 	struct icpt_rule *r = obj;
-	uint64_t u;
+	uint64_t u = 0;
 
 	if (get_u64(c, where, v, UINT32_MAX - 1, &u))
 		return -EINVAL;
@@ -359,7 +359,7 @@ static int m_process(struct parse_ctx *c, const char *where,
 		     struct json_object *v, void *obj)
 {
 	struct icpt_rule *r = obj;
-	const char *s;
+	const char *s = NULL;
 
 	if (get_str(c, where, v, &s))
 		return -EINVAL;
@@ -372,7 +372,7 @@ static int m_exe(struct parse_ctx *c, const char *where, struct json_object *v,
 		 void *obj)
 {
 	struct icpt_rule *r = obj;
-	const char *s;
+	const char *s = NULL;
 
 	if (get_str(c, where, v, &s))
 		return -EINVAL;
@@ -601,7 +601,7 @@ static int c_base64(struct parse_ctx *c, const char *where,
 		    struct json_object *v, void *obj)
 {
 	struct icpt_action *a = obj;
-	const char *s;
+	const char *s = NULL;
 	size_t bad;
 
 	if (a->data)
@@ -685,7 +685,7 @@ static int k_length(struct parse_ctx *c, const char *where,
 static int k_xor(struct parse_ctx *c, const char *where, struct json_object *v,
 		 void *obj)
 {
-	uint64_t u;
+	uint64_t u = 0;
 
 	if (get_u64(c, where, v, 255, &u))
 		return -EINVAL;
@@ -799,7 +799,7 @@ static int lg_level(struct parse_ctx *c, const char *where,
 		    struct json_object *v, void *obj)
 {
 	struct icpt_action *a = obj;
-	const char *s;
+	const char *s = NULL;
 
 	if (get_str(c, where, v, &s))
 		return -EINVAL;
@@ -908,7 +908,7 @@ static int r_id(struct parse_ctx *c, const char *where, struct json_object *v,
 		void *obj)
 {
 	struct icpt_rule *r = obj;
-	const char *s;
+	const char *s = NULL;
 
 	if (get_str(c, where, v, &s))
 		return -EINVAL;
@@ -923,7 +923,7 @@ static int r_label(struct parse_ctx *c, const char *where,
 		   struct json_object *v, void *obj)
 {
 	struct icpt_rule *r = obj;
-	const char *s;
+	const char *s = NULL;
 
 	if (get_str(c, where, v, &s))
 		return -EINVAL;

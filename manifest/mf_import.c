@@ -180,7 +180,7 @@ static int mfi_norm_path(struct mfi_rowctx *c, const char *s, char **out)
 
 static int mfi_key_path(struct mfi_rowctx *c, struct json_object *v)
 {
-	const char *s;
+	const char *s = NULL;
 	int rc = mfi_want_string(c, "path", v, &s);
 
 	return rc ? rc : mfi_norm_path(c, s, &c->r->path);
@@ -199,7 +199,7 @@ static int mfi_key_stat(struct mfi_rowctx *c, struct json_object *v)
 static int mfi_key_name(struct mfi_rowctx *c, const char *key,
 			struct json_object *v, char **out)
 {
-	const char *s;
+	const char *s = NULL;
 	int rc = mfi_want_string(c, key, v, &s);
 
 	if (rc)
@@ -243,7 +243,7 @@ static int mfi_key_mtime(struct mfi_rowctx *c, struct json_object *v)
 
 static int mfi_key_target(struct mfi_rowctx *c, struct json_object *v)
 {
-	const char *s;
+	const char *s = NULL;
 	int rc = mfi_want_string(c, "target", v, &s);
 
 	if (rc)
@@ -257,7 +257,7 @@ static int mfi_key_target(struct mfi_rowctx *c, struct json_object *v)
 
 static int mfi_key_rdev(struct mfi_rowctx *c, struct json_object *v)
 {
-	const char *s;
+	const char *s = NULL;
 	unsigned long maj, min;
 	char *end;
 	int rc = mfi_want_string(c, "rdev", v, &s);

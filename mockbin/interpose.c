@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -60,6 +61,8 @@ static void die_unavailable(const char *why)
 
 static void buf_put(struct buf *b, const void *d, size_t n)
 {
+	if (n > SIZE_MAX / 4 - b->len)
+		die_unavailable("record too large");
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 4096;
 		char *p;
@@ -81,6 +84,8 @@ static void rec(struct buf *b, const char *tag, const char *d, size_t n)
 	char head[64];
 	int hl = snprintf(head, sizeof(head), "%s %zu\n", tag, n);
 
+	if (hl < 0 || (size_t)hl >= sizeof(head))
+		die_unavailable("record tag too long");
 	buf_put(b, head, (size_t)hl);
 	buf_put(b, d, n);
 	buf_put(b, "\n", 1);

@@ -111,7 +111,9 @@ static void extent_path(const char *desc, const char *file, char *out, size_t n)
 		return;
 	}
 	split_path(desc, dir, sizeof(dir), stem, sizeof(stem));
-	snprintf(out, n, "%s/%s", dir, file);
+	/* a path that does not fit names nothing: the caller's open fails */
+	if (snprintf(out, n, "%s/%s", dir, file) >= (int)n)
+		out[0] = '\0';
 }
 
 static int dir_exists(const char *esxpath)
