@@ -1,5 +1,5 @@
 /* mutate.c - namespace changes: make (mknod, mkdir, create, symlink),
- * unlink, rmdir, rename (see mutate.h).
+ * link, unlink, rmdir, rename (see mutate.h).
  * Owns the POSIX checks of those operations and their journal lines. */
 #include "mutate.h"
 
@@ -11,6 +11,9 @@
 
 #include "inval.h"
 #include "limits.h"
+
+/* Names of one file at most (link(2) then fails with EMLINK). */
+#define MUT_LINK_MAX 65000
 
 static void mut_now(struct timespec *ts)
 {
@@ -144,27 +147,146 @@ fail:
 	return rc;
 }
 
-/* unlink and rmdir: n leaves dir. */
+/* n's own name goes while link entries name it: n takes the place of
+ * its first link entry, which goes (its inode number stays what the
+ * kernel knows under every name). Adds the entry's and its directory's
+ * records to the operation's line; the caller logs n and n's old
+ * directory. 0, -ENOMEM (nothing changed). */
+static int mut_promote(struct state *s, const struct mut_who *w,
+		       struct tree_node *n, const struct timespec *now)
+{
+	struct tree *t = state_tree(s);
+	struct tree_node *a = n->links, *adir = tree_get(t, a->parent);
+	struct tree_node *odir = tree_get(t, n->parent);
+	char aname[LIMIT_NAME_MAX + 1], oname[LIMIT_NAME_MAX + 1];
+	int rc;
+
+	if ((rc = state_touch(s, adir)) || (rc = state_touch(s, n)))
+		return rc;
+	snprintf(aname, sizeof(aname), "%s", a->name);
+	snprintf(oname, sizeof(oname), "%s", n->name);
+	mut_tell_entry(s, w, adir, aname);
+	tree_detach(t, a);
+	tree_detach(t, n);
+	if ((rc = tree_attach(t, adir, n, aname))) {
+		tree_attach(t, odir, n, oname);
+		tree_attach(t, adir, a, aname);
+		return rc;
+	}
+	mut_dir_changed(adir, now);
+	state_log(s, a);
+	if (adir != odir)
+		state_log(s, adir);
+	tree_free_if_unused(t, a);
+	return 0;
+}
+
+/* unlink and rmdir: the entry n (a node, or a link entry) leaves dir. */
 static int mut_remove(struct state *s, const struct mut_who *w,
 		      struct tree_node *dir, struct tree_node *n)
 {
+	struct tree_node *named = n->link_to;
 	struct timespec now;
 	int rc;
 
 	if (state_broken(s))
 		return -EIO;
-	if ((rc = state_touch(s, dir)) || (rc = state_touch(s, n)))
+	if ((rc = state_touch(s, dir)) || (rc = state_touch(s, n)) ||
+	    (named && (rc = state_touch(s, named))))
 		return rc;
 	mut_tell_entry(s, w, dir, n->name);
-	tree_detach(state_tree(s), n);
 	mut_now(&now);
+	if (n->links) {
+		/* the file keeps its other names */
+		if ((rc = mut_promote(s, w, n, &now)))
+			return rc;
+		n->ctime = now;
+		mut_dir_changed(dir, &now);
+		state_log(s, n);
+		state_log(s, dir);
+		rc = state_log_commit(s);
+		mut_tell_inode(s, w, n);
+		return rc;
+	}
+	tree_detach(state_tree(s), n);
 	n->ctime = now;
 	mut_dir_changed(dir, &now);
 	state_log(s, n);
 	state_log(s, dir);
+	if (named) {
+		named->ctime = now;
+		state_log(s, named);
+	}
 	rc = state_log_commit(s);
-	mut_tell_inode(s, w, n);
+	mut_tell_inode(s, w, named ? named : n);
 	tree_free_if_unused(state_tree(s), n);
+	return rc;
+}
+
+/* n is in the tree: reachable from the root (the hidden /.esxmock nodes
+ * are not). */
+static bool mut_in_tree(struct tree *t, const struct tree_node *n)
+{
+	while (n && n->ino != TREE_ROOT_INO) {
+		if (n->flags & TREE_F_UNLINKED)
+			return false;
+		n = tree_get(t, n->parent);
+	}
+	return n != NULL;
+}
+
+int mut_link(struct state *s, const struct mut_who *w, struct tree_node *n,
+	     struct tree_node *dir, const char *name, struct tree_node **out)
+{
+	struct tree *t = state_tree(s);
+	struct tree_node *a, *old;
+	struct timespec now;
+	int rc;
+
+	*out = NULL;
+	if (!n)
+		return -ENOENT;
+	n = tree_entry_node(n);
+	if ((rc = mut_check_dir(dir)) || (rc = mut_check_name(name)))
+		return rc;
+	if (mut_is_dot(name) || tree_lookup_entry(t, dir, name, &old) == 0)
+		return -EEXIST;
+	if (S_ISDIR(n->mode))
+		return -EPERM;
+	if (n->flags & TREE_F_UNLINKED)
+		return n->ino == TREE_ROOT_INO ? -EPERM : -ENOENT;
+	if (!mut_in_tree(t, n) || !mut_in_tree(t, dir))
+		return -EXDEV;
+	if (n->nlink + n->n_links >= MUT_LINK_MAX)
+		return -EMLINK;
+	if (state_broken(s))
+		return -EIO;
+	if ((rc = state_touch(s, dir)) || (rc = state_touch(s, n)))
+		return rc;
+	if ((rc = tree_node_create(t, name, n->mode, &a)))
+		return rc;
+	if ((rc = state_adopt(s, a))) {
+		tree_free_if_unused(t, a);
+		return rc;
+	}
+	a->link_to = n;
+	a->uid = n->uid;
+	a->gid = n->gid;
+	mut_now(&now);
+	a->atime = a->mtime = a->ctime = now;
+	if ((rc = tree_attach(t, dir, a, name))) {
+		tree_free_if_unused(t, a);
+		return rc;
+	}
+	n->ctime = now;
+	mut_dir_changed(dir, &now);
+	state_log(s, a);
+	state_log(s, n);
+	state_log(s, dir);
+	rc = state_log_commit(s);
+	mut_tell_entry(s, w, dir, name);
+	mut_tell_inode(s, w, n);
+	*out = n;
 	return rc;
 }
 
@@ -178,7 +300,7 @@ int mut_unlink(struct state *s, const struct mut_who *w, struct tree_node *dir,
 		return rc;
 	if (mut_is_dot(name))
 		return -EISDIR;
-	if ((rc = tree_lookup(state_tree(s), dir, name, &n)))
+	if ((rc = tree_lookup_entry(state_tree(s), dir, name, &n)))
 		return rc;
 	if (S_ISDIR(n->mode))
 		return -EISDIR;
@@ -267,23 +389,35 @@ int mut_rename(struct state *s, const struct mut_who *w, struct tree_node *dir,
 		return rc;
 	if (mut_is_dot(name) || mut_is_dot(newname))
 		return -EBUSY;
-	if ((rc = tree_lookup(t, dir, name, &src)))
+	if ((rc = tree_lookup_entry(t, dir, name, &src)))
 		return rc;
-	rc = tree_lookup(t, newdir, newname, &dst);
+	rc = tree_lookup_entry(t, newdir, newname, &dst);
 	if (rc && rc != -ENOENT)
 		return rc;
-	if (src == dst)
-		return 0; /* the same file: nothing happens */
+	if (dst && (flags & RENAME_NOREPLACE))
+		return -EEXIST;
+	if (dst && tree_entry_node(src) == tree_entry_node(dst))
+		return 0; /* the same file (or two of its names): nothing */
 	if ((rc = mut_rename_check(t, dir, src, newdir, dst, flags)))
 		return rc;
 	if (state_broken(s))
 		return -EIO;
 	if ((rc = state_touch(s, src)) || (rc = state_touch(s, dir)) ||
 	    (rc = state_touch(s, newdir)) ||
-	    (dst && (rc = state_touch(s, dst))))
+	    (dst && (rc = state_touch(s, dst))) ||
+	    (dst && dst->link_to && (rc = state_touch(s, dst->link_to))))
 		return rc;
 	mut_tell_entry(s, w, dir, name);
 	mut_tell_entry(s, w, newdir, newname);
+	mut_now(&now);
+	if (dst && dst->links && !(flags & RENAME_EXCHANGE)) {
+		/* the replaced file keeps its other names */
+		if ((rc = mut_promote(s, w, dst, &now)))
+			return rc;
+		state_log(s, dst);
+		mut_tell_inode(s, w, dst);
+		dst = NULL;
+	}
 	snprintf(oldname, sizeof(oldname), "%s", name);
 	tree_detach(t, src);
 	if (dst)
@@ -297,12 +431,16 @@ int mut_rename(struct state *s, const struct mut_who *w, struct tree_node *dir,
 		tree_attach(t, dir, src, oldname);
 		if (dst)
 			tree_attach(t, newdir, dst, newname);
+		state_log_commit(s); /* a promotion already done, if any */
 		return rc;
 	}
-	mut_now(&now);
 	src->ctime = now;
 	if (dst)
 		dst->ctime = now;
+	if (dst && dst->link_to && !(flags & RENAME_EXCHANGE)) {
+		dst->link_to->ctime = now; /* one name less */
+		state_log(s, dst->link_to);
+	}
 	mut_dir_changed(dir, &now);
 	mut_dir_changed(newdir, &now);
 	state_log(s, src);
@@ -314,7 +452,7 @@ int mut_rename(struct state *s, const struct mut_who *w, struct tree_node *dir,
 	rc = state_log_commit(s);
 	mut_tell_inode(s, w, src);
 	if (dst && !(flags & RENAME_EXCHANGE)) {
-		mut_tell_inode(s, w, dst);
+		mut_tell_inode(s, w, tree_entry_node(dst));
 		tree_free_if_unused(t, dst);
 	}
 	return rc;

@@ -50,6 +50,14 @@ int mut_rename(struct state *s, const struct mut_who *w, struct tree_node *dir,
 	       const char *name, struct tree_node *newdir, const char *newname,
 	       unsigned flags);
 
+/* link(2): dir/name becomes another name of n (a link entry, tree.h).
+ * -EPERM (a directory), -EEXIST, -ENOENT (n or dir gone), -EXDEV (n or
+ * dir outside the tree: the hidden /.esxmock nodes), -EMLINK, -ENOTDIR,
+ * -ENAMETOOLONG. *out: n. Unlinking n's own name while link entries
+ * remain moves n into one of their places (its inode number stays). */
+int mut_link(struct state *s, const struct mut_who *w, struct tree_node *n,
+	     struct tree_node *dir, const char *name, struct tree_node **out);
+
 enum mut_set {
 	MUT_SET_MODE = 1u << 0,
 	MUT_SET_UID = 1u << 1,

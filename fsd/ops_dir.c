@@ -120,12 +120,14 @@ static void ops_readdir_common(fuse_req_t req, fuse_ino_t ino, size_t size,
 	for (; c; c = c->hh.next) {
 		if (c->flags & TREE_F_UNLINKED)
 			continue;
-		ent = dir_add(req, buf + pos, size - pos, plus, c->name, c,
-			      false, (off_t)(DIR_POS_DOTDOT + c->dir_seq));
+		/* a link entry lists as the node it names */
+		ent = dir_add(req, buf + pos, size - pos, plus, c->name,
+			      tree_entry_node(c), false,
+			      (off_t)(DIR_POS_DOTDOT + c->dir_seq));
 		if (!ent)
 			break;
-		if (plus)
-			tree_ref(c, 1); /* the kernel now holds the entry */
+		if (plus) /* the kernel now holds the entry */
+			tree_ref(tree_entry_node(c), 1);
 		pos += ent;
 	}
 out:

@@ -128,23 +128,28 @@ void fsd_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	ops_reply_err(fsd, req, rc);
 }
 
-/* Hard links: nodes have one parent and one name here (the tree is an
- * inode table keyed by a single dentry), as on ESXi's visorfs ramdisks,
- * which refuse link(2) too: EPERM, what link(2) returns when "the file
- * system containing oldpath does not support the creation of hard links".
- * See docs/state-dir.md. */
+/* Hard links: dir/name becomes a link entry naming the node (tree.h,
+ * mutate.h: mut_link); the reply is the node itself (one inode, its
+ * nlink counts every name). See docs/state-dir.md. */
 void fsd_op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 		 const char *newname)
 {
 	struct fsd *fsd = ops_fsd(req);
-	struct tree_node *n = tree_get(fsd->tree, ino);
-	struct hook_args a =
-	    HOOK_ARGS(FSD_OP_LINK, tree_get(fsd->tree, newparent), newname);
+	struct tree_node *n = tree_get(fsd->tree, ino), *out = NULL;
+	struct tree_node *dir = tree_get(fsd->tree, newparent);
+	struct hook_args a = HOOK_ARGS(FSD_OP_LINK, dir, newname);
+	struct mut_who w;
 	int rc;
 
 	a.n2 = n;
 	rc = fsd_hook_ex(fsd, req, &a);
 	if (rc == FSD_HOOK_TAKEN)
 		return;
-	ops_reply_err(fsd, req, rc ? rc : n ? -EPERM : -ENOENT);
+	ops_who_of(req, &w);
+	if (!rc)
+		rc = mut_link(fsd->state, &w, n, dir, newname, &out);
+	if (rc)
+		ops_reply_err(fsd, req, rc);
+	else
+		ops_reply_new(fsd, req, out);
 }

@@ -211,6 +211,11 @@ void state_rec_put(struct state *s, struct sj_line *l, struct tree_node *n)
 	if (S_ISLNK(n->mode))
 		sj_line_str(l, "target", n->target ? n->target : "",
 			    n->target ? strlen(n->target) : 0);
+	if (n->link_to) {
+		if (state_ref(s, n->link_to, path, sizeof(path)))
+			goto fail;
+		sj_line_str(l, "link", path, strlen(path));
+	}
 	for (i = 0; sn && i < sn->n_xattrs; i++)
 		sj_line_xattr(l, sn->xattrs[i].name, sn->xattrs[i].value,
 			      sn->xattrs[i].len);

@@ -36,6 +36,29 @@ static bool state_apply_is_root(const struct sj_rec *r)
 	return !strcmp(r->ref, "/");
 }
 
+/* A hard link record: a run-time node naming a live node of its type,
+ * itself no link. Sets r->lnode for a manifest node. */
+static int state_apply_link_check(struct state *s, struct sj_map *m,
+				  struct sj_rec *r)
+{
+	struct sj_rec *pr;
+	struct tree_node *n;
+
+	if (r->ref[0] != '#' || r->type == 'd' || r->data)
+		return -EINVAL;
+	HASH_FIND_STR(m->recs, r->link, pr);
+	if (pr && (pr->del || pr->link || pr->type != r->type))
+		return -EINVAL;
+	if (r->link[0] == '/') {
+		if (tree_resolve(s->t, r->link, &n) ||
+		    sj_mode_of(r->type) != (n->mode & S_IFMT))
+			return -EINVAL;
+		r->lnode = n;
+		return 0;
+	}
+	return pr ? 0 : -EINVAL;
+}
+
 /* Phase 1: every REF and parent resolves, types agree, data files exist.
  * Nothing changes yet. */
 static int state_apply_check(struct state *s, struct sj_map *m, int srcdatafd,
@@ -48,7 +71,7 @@ static int state_apply_check(struct state *s, struct sj_map *m, int srcdatafd,
 
 	HASH_ITER(hh, m->recs, r, tmp)
 	{
-		r->node = r->pnode = NULL;
+		r->node = r->pnode = r->lnode = NULL;
 		if (r->ref[0] == '/') {
 			if (tree_resolve(s->t, r->ref, &n))
 				return state_apply_err(err, errlen, what, r,
@@ -84,6 +107,12 @@ static int state_apply_check(struct state *s, struct sj_map *m, int srcdatafd,
 						       "directory of the state",
 						       r->parent);
 		}
+		if (r->link && state_apply_link_check(s, m, r))
+			return state_apply_err(err, errlen, what, r,
+					       "link '%s' does not name a "
+					       "non-directory node of the same "
+					       "type",
+					       r->link);
 		if (state_apply_is_root(r) && strcmp(r->parent, "/"))
 			return state_apply_err(err, errlen, what, r,
 					       "the root cannot move");
@@ -107,7 +136,7 @@ static int state_apply_check(struct state *s, struct sj_map *m, int srcdatafd,
 /* Phase 2: the run-time nodes, detached, with their ids. */
 static int state_apply_create(struct state *s, struct sj_map *m)
 {
-	struct sj_rec *r, *tmp;
+	struct sj_rec *r, *tmp, *pr;
 	struct tree_node *n;
 	unsigned long long id;
 	int rc;
@@ -127,6 +156,17 @@ static int state_apply_create(struct state *s, struct sj_map *m)
 		if (id >= s->next_id)
 			s->next_id = id + 1;
 		r->node = n;
+	}
+	/* hard links name their nodes (attached in phase 4) */
+	HASH_ITER(hh, m->recs, r, tmp)
+	{
+		if (r->ref[0] != '#' || !r->link)
+			continue;
+		if (r->link[0] == '#') {
+			HASH_FIND_STR(m->recs, r->link, pr);
+			r->lnode = pr->node;
+		}
+		((struct tree_node *)r->node)->link_to = r->lnode;
 	}
 	return 0;
 }

@@ -30,15 +30,16 @@ static bool state_diff_one(struct state *s, struct state_node *sn,
 			   struct state_diff_item *it, char *buf, size_t len)
 {
 	struct tree_node *n = sn->n;
+	struct tree_node *v = tree_entry_node(n); /* a hard link: its file */
 	struct state_diff_entry *e = &it->e;
 	bool gone = (n->flags & TREE_F_UNLINKED) != 0;
 
 	memset(it, 0, sizeof(*it));
-	e->mode = n->mode;
-	e->uid = n->uid;
-	e->gid = n->gid;
-	e->size = n->size;
-	e->data = sn->data;
+	e->mode = v->mode;
+	e->uid = v->uid;
+	e->gid = v->gid;
+	e->size = v->size;
+	e->data = state_data_of(v);
 	if (sn->id) {
 		if (gone || tree_path(s->t, n, buf, len))
 			return false;

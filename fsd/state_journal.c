@@ -257,6 +257,8 @@ void sj_line_put_rec(struct sj_line *l, const struct sj_rec *r)
 		sj_line_u64(l, "data", r->data);
 	if (r->target)
 		sj_line_str(l, "target", r->target, strlen(r->target));
+	if (r->link)
+		sj_line_str(l, "link", r->link, strlen(r->link));
 	for (i = 0; i < r->nx; i++)
 		sj_line_xattr(l, r->x[i].name, r->x[i].value, r->x[i].len);
 	if (r->path)
@@ -282,6 +284,7 @@ void sj_rec_free(struct sj_rec *r)
 	free(r->name);
 	free(r->target);
 	free(r->path);
+	free(r->link);
 	for (i = 0; i < r->nx; i++) {
 		free(r->x[i].name);
 		free(r->x[i].value);
@@ -446,6 +449,8 @@ static int sj_field(struct sj_map *m, struct sj_rec *r, const char *k,
 		return r->target ? -EINVAL : sj_dec(v, vn, &r->target, NULL);
 	if (SJ_IS("path"))
 		return r->path ? -EINVAL : sj_dec(v, vn, &r->path, NULL);
+	if (SJ_IS("link"))
+		return r->link ? -EINVAL : sj_dec(v, vn, &r->link, NULL);
 	if (SJ_IS("type")) {
 		if (vn != 1 || !sj_mode_of(v[0]))
 			return -EINVAL;

@@ -12,14 +12,16 @@
  *   esxmock-state v=1 next=ID          header, first line of every file
  *   set ref=REF parent=REF name=NAME type=T mode=OCTAL uid=N gid=N
  *       [rdev=MAJ,MIN] atime=S.NS mtime=S.NS ctime=S.NS [data=ID]
- *       [target=TEXT] [x=NAME,VALUE]... [path=PATH]
+ *       [target=TEXT] [link=REF] [x=NAME,VALUE]... [path=PATH]
  *                                      the whole state of one node
  *   del ref=REF [path=PATH]            the node is gone
  *
  * REF names a node for good: "/manifest/path" for a node the manifest
  * made (its path in the manifest, wherever it is now), "#ID" for a node
- * made at run time. T is one of f d l c b p s. data=ID: the node's bytes
- * are the data file data/ID. path= is the node's path when the record was
+ * made at run time. T is one of f d l c b p s. link=REF: the record is a
+ * hard link (a "#" node, an extra name of the node REF, whose type T it
+ * repeats; its own mode, owner and times mean nothing). data=ID: the node's
+ * bytes are the data file data/ID. path= is the node's path when the record was
  * written, for people (renaming a directory does not rewrite its
  * descendants' records). The last record of a REF wins; "del" of a "#"
  * REF forgets it.
@@ -48,7 +50,8 @@ struct sj_rec {
 	char *ref;
 	bool del;
 	char *parent, *name, *target, *path;
-	char type; /* f d l c b p s */
+	char *link; /* a hard link: the REF of the node it names, or NULL */
+	char type;  /* f d l c b p s */
 	mode_t mode;
 	uid_t uid;
 	gid_t gid;
@@ -60,6 +63,7 @@ struct sj_rec {
 	size_t line; /* 1-based line of the record, for messages */
 	void *node;  /* for the applier: the tree node it resolved to */
 	void *pnode; /* and its parent's (manifest parents only) */
+	void *lnode; /* and the node its link= names */
 	UT_hash_handle hh;
 };
 

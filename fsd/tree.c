@@ -81,6 +81,16 @@ static void tree_node_free(struct tree *t, struct tree_node *n)
 int tree_lookup(const struct tree *t, const struct tree_node *dir,
 		const char *name, struct tree_node **out)
 {
+	int rc = tree_lookup_entry(t, dir, name, out);
+
+	if (!rc)
+		*out = tree_entry_node(*out);
+	return rc;
+}
+
+int tree_lookup_entry(const struct tree *t, const struct tree_node *dir,
+		      const char *name, struct tree_node **out)
+{
 	struct tree_node *c = NULL;
 	size_t len = strlen(name);
 
@@ -162,7 +172,7 @@ void tree_stat(const struct tree_node *n, struct stat *st)
 	st->st_ino = n->ino;
 	st->st_mode = n->mode;
 	/* an unlinked node (still open) has no name left */
-	st->st_nlink = (n->flags & TREE_F_UNLINKED) ? 0 : n->nlink;
+	st->st_nlink = (n->flags & TREE_F_UNLINKED) ? 0 : n->nlink + n->n_links;
 	st->st_uid = n->uid;
 	st->st_gid = n->gid;
 	st->st_rdev = n->rdev;
@@ -195,8 +205,9 @@ void tree_forget(struct tree *t, uint64_t ino, uint64_t count)
 
 bool tree_free_if_unused(struct tree *t, struct tree_node *n)
 {
-	if (n->nlookup || (n->flags & (TREE_F_NEW | TREE_F_UNLINKED)) !=
-			      (TREE_F_NEW | TREE_F_UNLINKED))
+	if (n->nlookup || n->links ||
+	    (n->flags & (TREE_F_NEW | TREE_F_UNLINKED)) !=
+		(TREE_F_NEW | TREE_F_UNLINKED))
 		return false;
 	tree_node_free(t, n);
 	return true;
@@ -245,6 +256,11 @@ int tree_attach(struct tree *t, struct tree_node *dir, struct tree_node *n,
 	if (S_ISDIR(n->mode))
 		dir->nlink++;
 	n->flags &= ~(uint32_t)TREE_F_UNLINKED;
+	if (n->link_to) {
+		n->link_next = n->link_to->links;
+		n->link_to->links = n;
+		n->link_to->n_links++;
+	}
 	return 0;
 }
 
@@ -261,6 +277,17 @@ void tree_detach(struct tree *t, struct tree_node *n)
 			dir->nlink--;
 	}
 	n->flags |= TREE_F_UNLINKED;
+	if (n->link_to) {
+		struct tree_node **pp = &n->link_to->links;
+
+		while (*pp && *pp != n)
+			pp = &(*pp)->link_next;
+		if (*pp) {
+			*pp = n->link_next;
+			n->link_to->n_links--;
+		}
+		n->link_next = NULL;
+	}
 }
 
 struct tree_node *tree_dir_next(const struct tree_node *dir, uint64_t seq)

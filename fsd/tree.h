@@ -15,6 +15,14 @@
  * - log_cfg / intercept_cfg: the manifest's reserved sections (JSON text);
  * - TREE_F_UNLINKED + nlookup: an unlinked node stays until the kernel
  *   forgets it; tree_forget frees it then.
+ *
+ * Hard links: a second name of a node is a link entry, a run-time node
+ * whose link_to is the node it names (never a directory). It sits in its
+ * directory's children like any node, but tree_lookup answers the node it
+ * names, and the kernel never sees its own inode number. The named node
+ * lists its attached link entries (links / link_next, n_links: part of its
+ * nlink) and is never freed while it has any (mutate.c moves it into a
+ * link entry's place when its own name goes).
  */
 #ifndef ESXMOCK_FSD_TREE_H
 #define ESXMOCK_FSD_TREE_H
@@ -83,6 +91,10 @@ struct tree_node {
 			      offsets built on it survive insertions and
 			      removals (readdir cookies) */
 	nlink_t nlink;
+	struct tree_node *link_to; /* a link entry: the node it names */
+	struct tree_node *links;   /* the link entries naming this node */
+	struct tree_node *link_next;
+	uint32_t n_links;  /* attached link entries (added to nlink) */
 	UT_hash_handle hh; /* membership in the parent's children */
 	/* The copy-on-write layer's record of a changed node (state.h), NULL
 	 * while the node is as the manifest built it. */
@@ -122,9 +134,20 @@ void tree_free(struct tree *t);
 /* The node of ino, or NULL for an unknown or freed inode. */
 struct tree_node *tree_get(const struct tree *t, uint64_t ino);
 
-/* Child 'name' of directory 'dir': 0, -ENOENT, -ENOTDIR, -ENAMETOOLONG. */
+/* Child 'name' of directory 'dir': 0, -ENOENT, -ENOTDIR, -ENAMETOOLONG.
+ * A link entry answers the node it names; tree_lookup_entry answers the
+ * entry itself (what unlink and rename move). */
 int tree_lookup(const struct tree *t, const struct tree_node *dir,
 		const char *name, struct tree_node **out);
+int tree_lookup_entry(const struct tree *t, const struct tree_node *dir,
+		      const char *name, struct tree_node **out);
+
+/* The node a directory entry stands for: itself, or what a link entry
+ * names. */
+static inline struct tree_node *tree_entry_node(struct tree_node *c)
+{
+	return c->link_to ? c->link_to : c;
+}
 
 /* Absolute path "/a/b" -> node: 0, -ENOENT, -ENOTDIR, -ENAMETOOLONG,
  * -EINVAL (not absolute). Does not follow symlinks. */
@@ -148,14 +171,16 @@ void tree_forget(struct tree *t, uint64_t ino, uint64_t count);
  * and mode bits; tree_attach links a detached node into dir under name
  * (which must be free: the caller checked), giving it the next dir_seq;
  * tree_detach unlinks it from its parent (it keeps its name). Directory
- * link counts follow. tree_attach: 0, -ENOMEM, -ENAMETOOLONG. */
+ * link counts follow, and so do the links list and n_links of the node a
+ * link entry names (set link_to before attaching). tree_attach: 0, -ENOMEM,
+ * -ENAMETOOLONG. */
 int tree_node_create(struct tree *t, const char *name, mode_t mode,
 		     struct tree_node **out);
 int tree_attach(struct tree *t, struct tree_node *dir, struct tree_node *n,
 		const char *name);
 void tree_detach(struct tree *t, struct tree_node *n);
 /* Frees n now if nothing refers to it any more (TREE_F_NEW, unlinked,
- * nlookup 0); true when freed. */
+ * nlookup 0, no link entry names it); true when freed. */
 bool tree_free_if_unused(struct tree *t, struct tree_node *n);
 
 /* The first child of dir (listing order) whose dir_seq is > seq, or NULL;

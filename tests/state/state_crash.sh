@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # state_crash.sh - kill -9 of esxfsd at random points of a random workload
 # (writes, atomic replaces, appends with fsync, renames, deletes, directory
-# renames, copy-ups of manifest files), for STATE_CRASH_ROUNDS rounds
+# renames, hard links, copy-ups of manifest files), for STATE_CRASH_ROUNDS rounds
 # (default 50); after each restart on the same --state and manifests,
 # state_crash_work verify checks that every acknowledged operation is there
 # byte for byte and that the one in flight is either done or not (never a
@@ -31,6 +31,7 @@ model=$fs_tmp/model
 cp -a "$m/work/c" "$model"
 log=$fs_tmp/ops.log
 done_ops=0
+links=0
 
 for round in $(seq "$rounds"); do
 	: >"$log"
@@ -49,6 +50,7 @@ for round in $(seq "$rounds"); do
 		fail "round $round: sanitizer report before the kill"
 	fi
 	done_ops=$((done_ops + $(grep -c '^A' "$log" || true)))
+	links=$((links + $(grep -c '^B link' "$log" || true)))
 	st_mount "$m" "$fs_tmp/state" "${args[@]}"
 	grep -q "stale FUSE mount" "$m.log" || fail "round $round: no stale-mount message"
 	out=$("$ST_BIN/state_crash_work" verify "$m/work/c" "$model" "$log") ||
@@ -57,7 +59,8 @@ for round in $(seq "$rounds"); do
 	rm -rf "$model"
 	cp -a "$m/work/c" "$model"
 done
-echo "ok: $rounds kill -9 rounds, $done_ops acknowledged operations, nothing lost or torn"
+echo "ok: $rounds kill -9 rounds, $done_ops acknowledged operations ($links links), nothing lost or torn"
+[ "$rounds" -lt 10 ] || [ "$links" -gt 0 ] || fail "the workload made no hard link"
 # the checker does catch a difference: one byte more in the model
 : >"$log"
 f=$(cd "$model" && find . -type f | head -1)

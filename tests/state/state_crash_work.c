@@ -14,7 +14,9 @@
  *
  * Operations: put (O_TRUNC + write + close), atomic (write a temp file,
  * fsync, rename over), append (+ fsync), patch (pwrite inside + fsync),
- * rename, unlink, mkdir, rmdir, rename of a directory with files. Exit 0:
+ * rename, unlink, mkdir, rmdir, rename of a directory with files, link
+ * (a second name: names that are one file in the model must be one file in
+ * W, and a write in flight shows the same under every name). Exit 0:
  * done (run: the daemon died; verify: W is explained), 1: a mismatch, with
  * what differs on stderr, 2: usage or a local error.
  */
@@ -44,12 +46,13 @@ enum cw_op {
 	OP_MKDIR,
 	OP_RMDIR,
 	OP_RENAMEDIR,
+	OP_LINK,
 	OP_COUNT
 };
 
-static const char *const cw_names[OP_COUNT] = {"put",   "atomic", "append",
-					       "patch", "rename", "unlink",
-					       "mkdir", "rmdir",  "renamedir"};
+static const char *const cw_names[OP_COUNT] = {
+    "put",    "atomic", "append", "patch",     "rename",
+    "unlink", "mkdir",  "rmdir",  "renamedir", "link"};
 
 struct cw_rec {
 	enum cw_op op;
@@ -222,6 +225,8 @@ static int cw_apply(int dfd, const struct cw_rec *r)
 		return mkdirat(dfd, r->a, 0755) < 0 ? -errno : 0;
 	case OP_RMDIR:
 		return unlinkat(dfd, r->a, AT_REMOVEDIR) < 0 ? -errno : 0;
+	case OP_LINK:
+		return linkat(dfd, r->a, dfd, r->b, 0) < 0 ? -errno : 0;
 	default:
 		return -EINVAL;
 	}
@@ -321,6 +326,9 @@ static bool cw_pick(int mfd, unsigned long no, struct cw_rec *r)
 		snprintf(r->b, sizeof(r->b), "d%u", (k >> 20) % CW_DIRS);
 		return strcmp(r->a, r->b) && cw_exists(mfd, r->a, &isdir) &&
 		       isdir && !cw_exists(mfd, r->b, NULL);
+	case OP_LINK:
+		return cw_exists(mfd, r->a, &isdir) && !isdir &&
+		       !cw_exists(mfd, r->b, NULL);
 	default:
 		return false;
 	}
@@ -473,6 +481,22 @@ out:
 	return ok;
 }
 
+/* a and b are one file (not a directory) in the tree dfd. */
+static bool cw_one_file(int dfd, const char *a, const char *b)
+{
+	struct stat x, y;
+
+	return fstatat(dfd, a, &x, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       fstatat(dfd, b, &y, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       !S_ISDIR(x.st_mode) && x.st_ino == y.st_ino &&
+	       x.st_dev == y.st_dev;
+}
+
+static bool cw_is_write(enum cw_op op)
+{
+	return op == OP_PUT || op == OP_APPEND || op == OP_PATCH;
+}
+
 /* true when path is p or below p (p a directory name). */
 static bool cw_under(const char *path, const char *p)
 {
@@ -523,8 +547,38 @@ static int cw_verify(int wfd, int mfd, const char *mpath, const char *log)
 				(pend.op == OP_RENAMEDIR &&
 				 (cw_under(p, pend.a) || cw_under(p, pend.b))));
 
+		/* another name of a file a write in flight changes: it
+		 * must be that file in W (checked below) */
+		if (pending && !affected && cw_is_write(pend.op) &&
+		    cw_one_file(mfd, p, pend.a)) {
+			if (!cw_one_file(wfd, p, pend.a))
+				bad |= mismatch("'%s' is no longer a name of "
+						"'%s'",
+						p, pend.a);
+			continue;
+		}
 		if (!affected && !cw_same(wfd, p, mfd, p))
 			bad |= mismatch("'%s' differs from the model", p);
+	}
+	/* names of one file in the model are one file in W */
+	for (i = 0; i < ps.n; i++) {
+		size_t j;
+
+		for (j = i + 1; j < ps.n; j++) {
+			const char *p = ps.p[i], *q = ps.p[j];
+
+			if (pending &&
+			    (!strcmp(p, pend.a) || !strcmp(p, pend.b) ||
+			     !strcmp(q, pend.a) || !strcmp(q, pend.b) ||
+			     (pend.op == OP_RENAMEDIR &&
+			      (cw_under(p, pend.a) || cw_under(p, pend.b) ||
+			       cw_under(q, pend.a) || cw_under(q, pend.b)))))
+				continue;
+			if (cw_one_file(mfd, p, q) != cw_one_file(wfd, p, q))
+				bad |= mismatch("'%s' and '%s': one file in "
+						"one tree, two in the other",
+						p, q);
+		}
 	}
 	if (!pending) {
 		printf("verify: %zu paths, nothing pending\n", ps.n);

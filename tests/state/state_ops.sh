@@ -2,8 +2,9 @@
 # state_ops.sh - every write-side operation through a real mount gives the
 # same results and errnos as on a plain directory: state_ops_check runs
 # one sequence on both and the outputs must be equal line by line (as root,
-# then as nobody for EACCES/EPERM). Then what differs on purpose: link(2)
-# is EPERM, rename to another file system is EXDEV.
+# then as nobody for EACCES/EPERM), and the hard link sequence. Then the
+# EXDEV cases: rename and link to another file system, link of a hidden
+# /.esxmock node.
 . "$(dirname "$0")/../fs/lib.sh"
 . "$(dirname "$0")/lib_state.sh"
 fs_skip_unless_fuse
@@ -42,10 +43,23 @@ compare perm
 grep -q "EACCES" "$fs_tmp/mnt.perm" && grep -q "EPERM" "$fs_tmp/mnt.perm" ||
 	fail "the unprivileged sequence lost its EACCES/EPERM cases"
 
-# link(2): one name per node here, as on ESXi's visorfs (docs/state-dir.md)
-out=$("$ST_BIN/state_ops_check" link "$m/work")
-[ "$out" = "link lk lk2: EPERM" ] || fail "link: $out"
-echo "ok: $out"
+# hard links: names, nlink, one inode, writes through any name, unlink,
+# rename and exchange of names, errors (docs/state-dir.md)
+mkdir -p "$plain/links" "$m/work/links"
+"$ST_BIN/state_ops_check" links "$plain/links" >"$fs_tmp/plain.links"
+"$ST_BIN/state_ops_check" links "$m/work/links" >"$fs_tmp/mnt.links"
+compare links
+grep -q "nlink=3" "$fs_tmp/mnt.links" && grep -q "same h2 h5: yes" "$fs_tmp/mnt.links" &&
+	grep -q "EPERM" "$fs_tmp/mnt.links" && grep -q "EEXIST" "$fs_tmp/mnt.links" ||
+	fail "the link sequence lost its cases"
+out=$("$ST_BIN/state_ops_check" link2 "$m/work/links/h2" "$plain/links/hx")
+[ "$out" = "link: EXDEV" ] || fail "link to another file system: $out"
+echo "ok: link to another file system: EXDEV"
+if [ -e "$m/.esxmock/invoke" ]; then
+	out=$("$ST_BIN/state_ops_check" link2 "$m/.esxmock/invoke" "$m/tmp/inv")
+	[ "$out" = "link: EXDEV" ] || fail "link of /.esxmock/invoke: $out"
+	echo "ok: link of a hidden node: EXDEV"
+fi
 # rename between the mount and another file system
 echo x >"$m/tmp/cross"
 out=$("$ST_BIN/state_ops_check" exdev "$m/tmp/cross" "$plain/cross")
@@ -60,14 +74,16 @@ case $out in *"is in use by another esxfsd (pid ${fs_pids[$m]})"*) echo "ok: $ou
 *) fail "second daemon: $out" ;; esac
 
 # Every change above is in the state: a restart on it serves the same tree.
-(cd "$m/work" && find . -printf '%p %y %m %U:%G %s %l\n' | sort) >"$fs_tmp/before"
+(cd "$m/work" && find . -printf '%p %y %m %n %U:%G %s %l\n' | sort) >"$fs_tmp/before"
 (cd "$m/work/ops" && md5sum big f r2 moved ro) >"$fs_tmp/before.md5"
 fs_umount "$m"
 st_mount "$m" "$fs_tmp/state" -m "$fs_tmp/m.json" --control none
-(cd "$m/work" && find . -printf '%p %y %m %U:%G %s %l\n' | sort) >"$fs_tmp/after"
+(cd "$m/work" && find . -printf '%p %y %m %n %U:%G %s %l\n' | sort) >"$fs_tmp/after"
 diff -u "$fs_tmp/before" "$fs_tmp/after" || fail "the restart changed the tree"
 (cd "$m/work/ops" && md5sum -c --quiet "$fs_tmp/before.md5") ||
 	fail "the restart changed contents"
+[ "$(stat -c %i "$m/work/links/h2")" = "$(stat -c %i "$m/work/links/h7")" ] ||
+	fail "links h2 and h7 are not one file after a restart"
 [ "$("$ST_BIN/state_ops_check" getx "$m/work/ops/x" user.b)" = two ] ||
 	fail "xattr user.b lost in the restart"
 echo "ok: $(wc -l <"$fs_tmp/after") paths identical after a restart"

@@ -324,6 +324,99 @@ static void ops_rename(void)
 	show_dir(".");
 }
 
+/* Whether a and b are one inode (numbers differ between file systems). */
+static void same(const char *a, const char *b)
+{
+	struct stat x, y;
+
+	if (fstatat(dfd, a, &x, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    fstatat(dfd, b, &y, AT_SYMLINK_NOFOLLOW) < 0) {
+		printf("same %s %s: %s\n", a, b, strerrorname_np(errno));
+		return;
+	}
+	printf("same %s %s: %s\n", a, b,
+	       x.st_ino == y.st_ino && x.st_dev == y.st_dev ? "yes" : "no");
+}
+
+static void ops_links(void)
+{
+	char buf[64];
+	ssize_t n;
+	int fd;
+
+	put("h1", "one", 0644);
+	res("link h1 h2", linkat(dfd, "h1", dfd, "h2", 0));
+	show("h1");
+	show("h2");
+	same("h1", "h2");
+	fd = openat(dfd, "h2", O_WRONLY | O_APPEND);
+	res("append via h2", write(fd, "+two", 4));
+	close(fd);
+	show_content("h1");
+	mkdirat(dfd, "hd", 0755);
+	res("link h1 hd/h3 (other dir)", linkat(dfd, "h1", dfd, "hd/h3", 0));
+	show("hd/h3");
+	res("link h1 h2 (exists)", linkat(dfd, "h1", dfd, "h2", 0));
+	res("link h1 hd (exists, a dir)", linkat(dfd, "h1", dfd, "hd", 0));
+	res("link missing h4", linkat(dfd, "missing", dfd, "h4", 0));
+	res("link hd h4 (a dir)", linkat(dfd, "hd", dfd, "h4", 0));
+	res("link h1 nodir/h4", linkat(dfd, "h1", dfd, "nodir/h4", 0));
+	res("link h1 h1/h4", linkat(dfd, "h1", dfd, "h1/h4", 0));
+	res("chmod h2 0600", fchmodat(dfd, "h2", 0600, 0));
+	show("hd/h3");
+	res("truncate via hd/h3", truncate("hd/h3", 2));
+	show_content("h2");
+	res("unlink h1 (the first name)", unlinkat(dfd, "h1", 0));
+	show("h1");
+	show("h2");
+	same("h2", "hd/h3");
+	show_content("hd/h3");
+	res("rename hd/h3 h5 (a second name)",
+	    renameat(dfd, "hd/h3", dfd, "h5"));
+	show_dir("hd");
+	same("h2", "h5");
+	res("rename h2 h5 (two names of one file)",
+	    renameat(dfd, "h2", dfd, "h5"));
+	show("h2");
+	show("h5");
+	put("h6", "six", 0644);
+	res("link h6 h7", linkat(dfd, "h6", dfd, "h7", 0));
+	res("rename h6 h2 (onto a linked name)",
+	    renameat(dfd, "h6", dfd, "h2"));
+	show("h2");
+	show("h5");
+	same("h2", "h7");
+	res("rename h5 h7 (onto a second name)",
+	    renameat(dfd, "h5", dfd, "h7"));
+	show("h2");
+	show("h7");
+	show_content("h7");
+	res("link h2 h8", linkat(dfd, "h2", dfd, "h8", 0));
+	res("exchange h8 h7", renameat2(dfd, "h8", dfd, "h7", RENAME_EXCHANGE));
+	show_content("h7");
+	show_content("h8");
+	same("h2", "h7");
+	res("exchange h2 h7 (one file)",
+	    renameat2(dfd, "h2", dfd, "h7", RENAME_EXCHANGE));
+	res("noreplace h2 h7 (one file)",
+	    renameat2(dfd, "h2", dfd, "h7", RENAME_NOREPLACE));
+	show("h7");
+	/* every name of an open file goes: the handle keeps the bytes */
+	put("o1", "open", 0644);
+	res("link o1 o2", linkat(dfd, "o1", dfd, "o2", 0));
+	fd = openat(dfd, "o2", O_RDWR);
+	res("unlink o1", unlinkat(dfd, "o1", 0));
+	show_fd("o2 (one name left)", fd);
+	res("unlink o2", unlinkat(dfd, "o2", 0));
+	show_fd("o2 (no name left)", fd);
+	res("pwrite to the unlinked", pwrite(fd, "X", 1, 0));
+	n = pread(fd, buf, sizeof(buf), 0);
+	printf("pread: %.*s\n", (int)(n < 0 ? 0 : n), buf);
+	close(fd);
+	res("rmdir hd", unlinkat(dfd, "hd", AT_REMOVEDIR));
+	show_dir(".");
+}
+
 static void ops_meta(void)
 {
 	struct timespec ts[2] = {{1000000000, 123456789}, {1200000000, 5}};
@@ -460,7 +553,7 @@ int main(int argc, char **argv)
 {
 	if (argc < 3) {
 		fprintf(stderr, "usage: state_ops_check ops|perm-prep|perm|"
-				"link DIR | exdev FROM TO\n");
+				"links DIR | exdev|link2 FROM TO\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "getx")) { /* getx FILE NAME: the value */
@@ -479,6 +572,12 @@ int main(int argc, char **argv)
 		res("rename across file systems", rename(argv[2], argv[3]));
 		return 0;
 	}
+	if (!strcmp(argv[1], "link2")) { /* link2 FROM TO: link(2) */
+		if (argc != 4)
+			return 2;
+		res("link", link(argv[2], argv[3]));
+		return 0;
+	}
 	if (chdir(argv[2]) < 0 || (dfd = open(".", O_RDONLY)) < 0) {
 		perror(argv[2]);
 		return 2;
@@ -495,9 +594,8 @@ int main(int argc, char **argv)
 		perm_prep();
 	} else if (!strcmp(argv[1], "perm")) {
 		perm_ops();
-	} else if (!strcmp(argv[1], "link")) {
-		put("lk", "l", 0644);
-		res("link lk lk2", linkat(dfd, "lk", dfd, "lk2", 0));
+	} else if (!strcmp(argv[1], "links")) {
+		ops_links();
 	} else {
 		fprintf(stderr, "unknown sequence '%s'\n", argv[1]);
 		return 2;

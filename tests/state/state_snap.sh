@@ -5,7 +5,10 @@
 # the kernel's caches follow changes made behind its back (files.put onto a
 # cached file and over a cached "no such file", restore, reset), and the
 # cost follows the changes: nodes_visited stays small (a counter, never a
-# timing). Snapshots survive a restart; SIGUSR1 resets.
+# timing). Hard links (to a new file, to a manifest file, and a manifest
+# file whose first name went) are in a snapshot and come back as one file
+# with every name; reset removes them. Snapshots survive a restart; SIGUSR1
+# resets.
 . "$(dirname "$0")/../fs/lib.sh"
 . "$(dirname "$0")/lib_state.sh"
 fs_skip_unless_fuse
@@ -36,7 +39,7 @@ visited() { # JSON result on stdin -> nodes_visited
 }
 # listing of the whole tree with the bytes of every file
 snap_of() {
-	(cd "$m" && find . -path ./big -prune -o -printf '%p %y %m %U:%G %s %l\n' | sort &&
+	(cd "$m" && find . -path ./big -prune -o -printf '%p %y %m %n %U:%G %s %l\n' | sort &&
 		find . -path ./big -prune -o -type f -print0 | sort -z | xargs -0 md5sum &&
 		find big -printf '%p %y %m %s\n' | sort | md5sum)
 }
@@ -69,6 +72,21 @@ echo one >"$m/tmp/one"
 echo more >>"$m/etc/vmware/esx.conf"
 mv "$m/big/d9" "$m/big/renamed9"
 rm "$m/big/d8/f8"
+ln "$m/tmp/one" "$m/tmp/one-link"
+ln "$m/etc/vmware/esx.conf" "$m/tmp/esx-link"
+ln "$m/big/d5/f5" "$m/big/d5/f5b"
+rm "$m/big/d5/f5"
+one_file() { # A B: one inode under both names
+	[ "$(stat -c %i "$1")" = "$(stat -c %i "$2")" ] || fail "$3: '$1' and '$2' are two files"
+}
+links_ok() { # WHAT: the links of s1 are there
+	one_file "$m/tmp/one" "$m/tmp/one-link" "$1"
+	one_file "$m/etc/vmware/esx.conf" "$m/tmp/esx-link" "$1"
+	[ "$(stat -c %h "$m/tmp/esx-link")" = 2 ] || fail "$1: esx.conf nlink"
+	[ "$(cat "$m/big/d5/f5b")" = 5.5 ] && [ ! -e "$m/big/d5/f5" ] &&
+		[ "$(stat -c %h "$m/big/d5/f5b")" = 1 ] || fail "$1: f5b"
+}
+links_ok "before s1"
 snap_of >"$fs_tmp/s1"
 out=$(call state.snapshot '{"name":"s1"}')
 v=$(visited <<<"$out")
@@ -78,6 +96,8 @@ echo "ok: snapshot s1 ($v nodes visited of $nodes)"
 # more changes, over files the snapshot shares (and 100 deletions: the
 # restore then visits those, still far fewer than the tree holds)
 echo two >"$m/tmp/one"
+[ "$(cat "$m/tmp/one-link")" = two ] || fail "a write through one name, not seen through the other"
+rm "$m/tmp/esx-link"
 echo again >>"$m/etc/vmware/esx.conf"
 rm -r "$m/big/renamed9"
 echo new >"$m/big/d1/new"
@@ -88,7 +108,8 @@ v=$(visited <<<"$out")
 [ "$v" -lt 1000 ] || fail "restore visited $v nodes: $out"
 snap_of >"$fs_tmp/r1"
 diff -u "$fs_tmp/s1" "$fs_tmp/r1" || fail "restore s1 is not s1"
-echo "ok: restore s1 is s1 ($v nodes visited of $nodes)"
+links_ok "restore s1"
+echo "ok: restore s1 is s1 ($v nodes visited of $nodes), hard links too"
 # the handle follows its file: it reads the restored bytes
 grep -q "^more$" <&3 || fail "an open handle does not read the restored file"
 exec 3<&-
@@ -116,6 +137,7 @@ call state.snapshots | grep -q '"name":"s1"' || fail "s1 lost in a restart"
 call state.restore '{"name":"s1"}' >/dev/null
 snap_of >"$fs_tmp/r2"
 diff -u "$fs_tmp/s1" "$fs_tmp/r2" || fail "restore s1 after a restart is not s1"
+links_ok "restore s1 after a restart"
 echo "ok: restore s1 after a restart"
 # the human diff, and the offline one of the state dir (daemon stopped)
 # lists the same changes
@@ -138,6 +160,9 @@ st_mount "$m" "$fs_tmp/state" "${args[@]}"
 ESXMOCK_CONTROL=$(cat "$fs_tmp/ctl")
 snap_of >"$fs_tmp/r3"
 diff -u "$fs_tmp/s1" "$fs_tmp/r3" || fail "the restored state did not survive a restart"
+links_ok "a restart after restore"
+echo appended >>"$m/tmp/one-link"
+grep -q appended "$m/tmp/one" || fail "one and one-link split after a restart"
 
 # SIGUSR1 resets
 kill -USR1 "${fs_pids[$m]}"

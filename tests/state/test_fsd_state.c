@@ -170,8 +170,16 @@ static void dump_node(struct fix *f, struct tree_node *n, const char *path,
 	size_t len, i;
 	char *b;
 
-	fprintf(out, "%s %o %u:%u %llu", path, (unsigned)n->mode, n->uid,
-		n->gid, (unsigned long long)n->size);
+	struct tree_node *e = n; /* the entry: a hard link names its file */
+	struct stat st;
+
+	n = tree_entry_node(e);
+	tree_stat(n, &st);
+	fprintf(out, "%s %o %u:%u %llu nlink=%lu", path, (unsigned)n->mode,
+		n->uid, n->gid, (unsigned long long)n->size,
+		(unsigned long)st.st_nlink);
+	if (e != n && !tree_path(f->t, n, sub, sizeof(sub)))
+		fprintf(out, " link-of %s", sub);
 	if (S_ISLNK(n->mode))
 		fprintf(out, " -> %s", n->target);
 	if (S_ISREG(n->mode)) {
@@ -354,6 +362,85 @@ static void test_state_reset_snapshot_restore(void **state)
 	free(s1);
 }
 
+/* Hard links: names, nlink, errors; the first name going moves the file
+ * into another; replay, snapshot, restore and reset give them back. */
+static void test_state_hard_links(void **state)
+{
+	struct fix *f = *state;
+	struct tree_node *a, *motd, *out;
+	char *pristine, *s1, *now;
+	struct state_stats st;
+	struct stat sb;
+
+	pristine = dump(f);
+	motd = get(f, "/etc/motd");
+	assert_int_equal(mut_make(f->s, &root, get(f, "/tmp"), "a",
+				  S_IFREG | 0644, 0, NULL, &a),
+			 0);
+	write_at(f, "/tmp/a", "AAA", 0);
+	assert_int_equal(mut_link(f->s, &root, a, get(f, "/tmp"), "b", &out),
+			 0);
+	assert_ptr_equal(out, a);
+	assert_ptr_equal(get(f, "/tmp/b"), a);
+	assert_int_equal(
+	    mut_link(f->s, &root, motd, get(f, "/etc/sub"), "m2", &out), 0);
+	assert_int_equal(
+	    mut_link(f->s, &root, motd, get(f, "/tmp"), "m3", &out), 0);
+	assert_int_equal(mut_link(f->s, &root, a, get(f, "/tmp"), "b", &out),
+			 -EEXIST);
+	assert_int_equal(
+	    mut_link(f->s, &root, get(f, "/etc"), get(f, "/tmp"), "x", &out),
+	    -EPERM);
+	assert_int_equal(mut_link(f->s, &root, NULL, get(f, "/tmp"), "x", &out),
+			 -ENOENT);
+	assert_int_equal(
+	    mut_link(f->s, &root, a, get(f, "/etc/motd"), "x", &out), -ENOTDIR);
+	tree_stat(motd, &sb);
+	assert_int_equal(sb.st_nlink, 3);
+	/* the first name goes: the file takes another name's place */
+	assert_int_equal(mut_unlink(f->s, &root, get(f, "/etc"), "motd"), 0);
+	assert_ptr_equal(get(f, "/tmp/m3"), motd);
+	assert_ptr_equal(get(f, "/etc/sub/m2"), motd);
+	tree_stat(motd, &sb);
+	assert_int_equal(sb.st_nlink, 2);
+	write_at(f, "/etc/sub/m2", "J", 0);
+	s1 = dump(f);
+	assert_non_null(strstr(s1, "nlink=2 link-of /tmp/"));
+	restart(f, 0);
+	now = dump(f);
+	assert_string_equal(s1, now);
+	free(now);
+	assert_int_equal(state_snapshot(f->s, "s1"), 0);
+	a = get(f, "/tmp/a"); /* the restart built a new tree */
+	/* replace a link entry, drop a name, write through another */
+	write_at(f, "/tmp/b", "BBBB", 0);
+	assert_int_equal(mut_rename(f->s, &root, get(f, "/tmp"), "a",
+				    get(f, "/tmp"), "m3", 0),
+			 0);
+	assert_int_equal(mut_unlink(f->s, &root, get(f, "/etc/sub"), "m2"), 0);
+	assert_ptr_equal(get(f, "/tmp/m3"), a);
+	assert_int_equal(state_restore(f->s, "s1"), 0);
+	now = dump(f);
+	assert_string_equal(s1, now);
+	free(now);
+	restart(f, 0);
+	now = dump(f);
+	assert_string_equal(s1, now);
+	free(now);
+	assert_int_equal(state_reset(f->s), 0);
+	state_get_stats(f->s, &st);
+	assert_int_equal(st.dirty, 0);
+	now = dump(f);
+	assert_string_equal(pristine, now);
+	free(now);
+	restart(f, 0);
+	now = dump(f);
+	assert_string_equal(pristine, now);
+	free(now);
+	free(pristine);
+	free(s1);
+}
+
 /* Thousands of changes to one node: the journal is compacted, and still
  * replays to the same state. */
 static void test_state_compaction(void **state)
@@ -482,6 +569,8 @@ int main(void)
 		test_state_replay_gives_the_same_tree, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_state_reset_snapshot_restore,
 					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_state_hard_links, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_state_compaction, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_state_torn_tail_and_orphans,
