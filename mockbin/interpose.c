@@ -112,7 +112,8 @@ static int write_all(int fd, const char *p, size_t n)
 }
 
 /* The mount root: walk up from the directory of /proc/self/exe until
- * DIR/.esxmock/invoke exists. */
+ * DIR/.esxmock/invoke exists; without /proc (a chroot into the tree, as in
+ * the container image) the tree is our root, so try "/". */
 static int find_channel(char *root, size_t len)
 {
 	char exe[PATH_MAX], probe[PATH_MAX + 32];
@@ -124,18 +125,23 @@ static int find_channel(char *root, size_t len)
 		snprintf(root, len, "%s", env);
 		return 0;
 	}
-	if (n <= 0)
-		return -1;
-	exe[n] = '\0';
-	while ((slash = strrchr(exe, '/'))) {
-		*slash = '\0';
-		snprintf(probe, sizeof(probe), "%s/.esxmock/invoke", exe);
-		if (access(probe, F_OK) == 0) {
-			snprintf(root, len, "%s", exe);
-			return 0;
+	if (n > 0) {
+		exe[n] = '\0';
+		while ((slash = strrchr(exe, '/'))) {
+			*slash = '\0';
+			snprintf(probe, sizeof(probe), "%s/.esxmock/invoke",
+				 exe);
+			if (access(probe, F_OK) == 0) {
+				snprintf(root, len, "%s", exe);
+				return 0;
+			}
+			if (!*exe)
+				break;
 		}
-		if (!*exe)
-			break;
+	}
+	if (access("/.esxmock/invoke", F_OK) == 0) {
+		snprintf(root, len, "%s", "");
+		return 0;
 	}
 	return -1;
 }
