@@ -119,6 +119,7 @@ struct fsd {
 	struct ctl_config ctl_cfg;
 	struct rpc_server *rpc;
 	struct ctl *ctl;
+	struct fsd_names *names; /* the manifest's user/group tables */
 	/* writable layer (state_host.c): the state dir, the kernel cache
 	 * invalidation queue, and their options and signal event */
 	struct state *state;

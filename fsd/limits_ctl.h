@@ -54,6 +54,6 @@
 #define CTL_LIST_MAX 100000
 
 /* Counters a daemon context may report through stats. */
-#define CTL_HOST_COUNTERS_MAX 64
+#define CTL_HOST_COUNTERS_MAX 128
 
 #endif

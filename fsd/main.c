@@ -294,6 +294,11 @@ static int load_tree(struct fsd *fsd)
 	topts.shadow_root = fsd->cfg.shadow_root;
 	topts.default_time = fsd->start_time;
 	rc = tree_build(m, &topts, &fsd->tree, err, sizeof(err));
+	if (!rc && fsd_names_keep(fsd, m) < 0) {
+		snprintf(err, sizeof(err),
+			 "out of memory keeping the user and group names");
+		rc = -ENOMEM;
+	}
 	mf_manifest_free(m);
 	malloc_trim(0); /* give the JSON documents' memory back to the OS */
 	if (rc)
@@ -429,6 +434,7 @@ out_session:
 out_tree:
 	fsd_state_close(&fsd);
 	tree_free(fsd.tree);
+	fsd_names_free(fsd.names);
 	if (fsd.cfg.pid_file && fsd.ready_sent)
 		unlink(fsd.cfg.pid_file);
 out_cfg:

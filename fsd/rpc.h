@@ -168,6 +168,10 @@ struct rpc_host {
 	 * daemon's stack and applies what it sets as run-time changes. An
 	 * error changes nothing; NULL: manifest.load answers ENOSYS. */
 	int (*manifest_load)(void *ctx, struct rpc_overlay *ov);
+	/* A user (group: a group) name to its id through the daemon's
+	 * tables, for files.put/files.chmod's "user"/"group"; -ENOENT when
+	 * unknown. NULL: names are refused. */
+	int (*ident)(void *ctx, bool group, const char *name, int64_t *id);
 };
 
 /* ---- server ------------------------------------------------------------ */

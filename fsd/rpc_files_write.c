@@ -35,13 +35,26 @@ static int rpc_fw_mode(struct rpc_req *req, struct json_object *params,
 	return 0;
 }
 
+/* "uid" (or "gid"), else the id of the name in "user" (or "group"). */
 static int rpc_fw_id(struct rpc_req *req, struct json_object *params,
 		     const char *name, int64_t *out)
 {
+	bool group = !strcmp(name, "gid");
+	const char *key = group ? "group" : "user";
+	const char *who = rpc_param_str(params, key, NULL);
+	const struct rpc_host *h = rpc_req_host(req);
+
 	*out = rpc_param_int(params, name, -1);
 	if (json_object_object_get_ex(params, name, NULL) &&
 	    (*out < 0 || *out > 0xfffffffeLL))
 		return rpc_bad_param(req, name, "must be 0..4294967294");
+	if (!who)
+		return 0;
+	if (*out >= 0)
+		return rpc_bad_param(req, key, "give '%s' or '%s', not both",
+				     name, key);
+	if (!h->ident || h->ident(h->ctx, group, who, out) < 0)
+		return rpc_bad_param(req, key, "unknown %s '%s'", key, who);
 	return 0;
 }
 
@@ -194,7 +207,7 @@ static int rpc_fw_chmod(struct rpc_req *req, struct json_object *params,
 	if (mode < 0 && uid < 0 && gid < 0)
 		return rpc_bad_param(req, "mode",
 				     "give at least one of 'mode', 'uid', "
-				     "'gid'");
+				     "'gid', 'user', 'group'");
 	r = sh->chmod(rpc_req_host(req)->ctx, path, mode, uid, gid);
 	if (r < 0)
 		return rpc_fail(req, r, path);
@@ -213,6 +226,8 @@ const struct rpc_method rpc_files_write_methods[] = {
 	     {"mode", RPC_T_STRING, false},
 	     {"uid", RPC_T_INT, false},
 	     {"gid", RPC_T_INT, false},
+	     {"user", RPC_T_STRING, false},
+	     {"group", RPC_T_STRING, false},
 	     {"parents", RPC_T_BOOL, false},
 	     {NULL, 0, false},
 	 }},
@@ -254,6 +269,8 @@ const struct rpc_method rpc_files_write_methods[] = {
 	     {"mode", RPC_T_STRING, false},
 	     {"uid", RPC_T_INT, false},
 	     {"gid", RPC_T_INT, false},
+	     {"user", RPC_T_STRING, false},
+	     {"group", RPC_T_STRING, false},
 	     {NULL, 0, false},
 	 }},
     {.name = NULL},

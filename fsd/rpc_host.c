@@ -6,6 +6,7 @@
 #include "rpc_host.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,17 +16,101 @@
 #include "exec.h"
 #include "fsd.h"
 #include "hook.h"
+#include "manifest.h"
 #include "rpc.h"
 #include "state_host.h"
 #include "state_overlay.h"
 #include "tree.h"
 
-static void host_info(const struct tree_node *n, struct rpc_file_info *fi)
+/* The manifest's user and group tables, copied before the manifest is
+ * freed: names in files.stat/list, ids of names in files.put/chmod. */
+struct fsd_names {
+	struct mf_ident *ids; /* users, then groups; names owned */
+	size_t n_users, n_groups;
+	char ubuf[16], gbuf[16]; /* numeric fallback for unknown ids */
+};
+
+int fsd_names_keep(struct fsd *fsd, const struct mf_manifest *m)
+{
+	struct fsd_names *nm = calloc(1, sizeof(*nm));
+	size_t i, n = m->n_users + m->n_groups;
+
+	if (!nm || !(nm->ids = calloc(n ? n : 1, sizeof(*nm->ids)))) {
+		free(nm);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		const struct mf_ident *src =
+		    i < m->n_users ? &m->users[i] : &m->groups[i - m->n_users];
+
+		nm->ids[i].id = src->id;
+		if (!(nm->ids[i].name = strdup(src->name))) {
+			nm->n_users = i;
+			fsd_names_free(nm);
+			return -ENOMEM;
+		}
+	}
+	nm->n_users = m->n_users;
+	nm->n_groups = m->n_groups;
+	fsd_names_free(fsd->names);
+	fsd->names = nm;
+	return 0;
+}
+
+void fsd_names_free(struct fsd_names *nm)
+{
+	size_t i;
+
+	if (!nm)
+		return;
+	for (i = 0; i < nm->n_users + nm->n_groups; i++)
+		free(nm->ids[i].name);
+	free(nm->ids);
+	free(nm);
+}
+
+/* The name of id in the user (group) table, else the id in decimal. */
+static const char *host_name(struct fsd_names *nm, bool group, unsigned int id)
+{
+	size_t i, from = group ? nm->n_users : 0;
+	size_t to = group ? nm->n_users + nm->n_groups : nm->n_users;
+	char *buf = group ? nm->gbuf : nm->ubuf;
+
+	for (i = from; i < to; i++)
+		if (nm->ids[i].id == id)
+			return nm->ids[i].name;
+	snprintf(buf, sizeof(nm->ubuf), "%u", id);
+	return buf;
+}
+
+static int host_ident(void *ctx, bool group, const char *name, int64_t *id)
+{
+	struct fsd *fsd = ctx;
+	struct fsd_names *nm = fsd->names;
+	size_t i, from, to;
+
+	if (!nm)
+		return -ENOENT;
+	from = group ? nm->n_users : 0;
+	to = group ? nm->n_users + nm->n_groups : nm->n_users;
+	for (i = from; i < to; i++)
+		if (!strcmp(nm->ids[i].name, name)) {
+			*id = nm->ids[i].id;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static void host_info(struct fsd *fsd, const struct tree_node *n,
+		      struct rpc_file_info *fi)
 {
 	memset(fi, 0, sizeof(*fi));
 	tree_stat(n, &fi->st);
 	fi->target = S_ISLNK(n->mode) ? n->target : NULL;
-	/* names are not kept once the tree is built: ids only */
+	if (fsd->names) {
+		fi->user = host_name(fsd->names, false, fi->st.st_uid);
+		fi->group = host_name(fsd->names, true, fi->st.st_gid);
+	}
 }
 
 static int host_stat(void *ctx, const char *path, struct rpc_file_info *fi)
@@ -36,7 +121,7 @@ static int host_stat(void *ctx, const char *path, struct rpc_file_info *fi)
 
 	if (r < 0)
 		return r;
-	host_info(n, fi);
+	host_info(fsd, n, fi);
 	return 0;
 }
 
@@ -95,7 +180,7 @@ static int host_list(void *ctx, const char *path, rpc_list_fn *emit, void *arg)
 	if (!S_ISDIR(dir->mode))
 		return -ENOTDIR;
 	for (c = tree_dir_next(dir, 0); c; c = c->hh.next) {
-		host_info(c, &fi);
+		host_info(fsd, c, &fi);
 		if ((r = emit(arg, c->name, &fi)))
 			return r;
 	}
@@ -105,10 +190,15 @@ static int host_list(void *ctx, const char *path, rpc_list_fn *emit, void *arg)
 static size_t host_counters(void *ctx, struct rpc_counter *out, size_t max)
 {
 	struct fsd *fsd = ctx;
+	uint64_t total = 0;
 	size_t n = 0, i;
 
+	for (i = 0; i < FSD_OP_COUNT; i++)
+		total += fsd->stats.ops[i];
 	if (n < max)
 		out[n++] = (struct rpc_counter){"nodes", fsd->tree->n_live};
+	if (n < max)
+		out[n++] = (struct rpc_counter){"ops_total", total};
 	if (n < max)
 		out[n++] = (struct rpc_counter){"op_errors", fsd->stats.errors};
 	for (i = 0; i < FSD_OP_COUNT && n < max; i++)
@@ -156,6 +246,7 @@ int fsd_ctl_start(struct fsd *fsd)
 	    .state = &fsd_state_rpc,
 	    .exec_call = exec_rpc_call,
 	    .manifest_load = fsd_overlay_load,
+	    .ident = host_ident,
 	};
 	char err[256];
 

@@ -23,4 +23,12 @@ int fsd_ctl_start(struct fsd *fsd);
  * connection, frees the server. Safe when never started. */
 void fsd_ctl_stop(struct fsd *fsd);
 
+/* Keeps copies of m's user and group tables in fsd->names (replacing any
+ * earlier ones) for the names files.stat/list report and files.put/chmod
+ * accept. 0 or -ENOMEM. */
+struct mf_manifest;
+struct fsd_names;
+int fsd_names_keep(struct fsd *fsd, const struct mf_manifest *m);
+void fsd_names_free(struct fsd_names *nm);
+
 #endif

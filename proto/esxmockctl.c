@@ -20,7 +20,9 @@ static const struct ctl_cmd ctl_cmds[] = {
      "import-listing, validate: work with manifest files"},
     {"hello", esxmockctl_hello, "check the daemon's control channel"},
     {"stats", esxmockctl_stats, "print the daemon's counters"},
-    {"files", esxmockctl_files, "get, stat, list: the tree the daemon serves"},
+    {"files", esxmockctl_files,
+     "get, stat, list, put, rm, mkdir, ln, chmod: the tree the daemon "
+     "serves"},
     {"call", esxmockctl_call, "call any control method with JSON params"},
     {"overlay", esxmockctl_overlay,
      "apply an overlay manifest to the running tree (manifest.load)"},

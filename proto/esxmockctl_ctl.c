@@ -29,9 +29,10 @@ struct cc_opts {
 	bool json;
 	int timeout_ms;
 	/* subcommand-specific */
-	bool follow, nofollow, long_fmt, base64;
+	bool follow, nofollow, long_fmt, base64, recursive, parents;
 	long long offset, length, limit;
 	const char *out;
+	const char *mode, *owner, *group;
 };
 
 static const char cc_common_help[] =
@@ -51,6 +52,9 @@ enum {
 	OPT_LENGTH,
 	OPT_LIMIT,
 	OPT_NOFOLLOW,
+	OPT_MODE,
+	OPT_OWNER,
+	OPT_GROUP,
 };
 
 static const struct option cc_longopts[] = {
@@ -67,6 +71,11 @@ static const struct option cc_longopts[] = {
     {"length", required_argument, NULL, OPT_LENGTH},
     {"limit", required_argument, NULL, OPT_LIMIT},
     {"output", required_argument, NULL, 'o'},
+    {"recursive", no_argument, NULL, 'r'},
+    {"parents", no_argument, NULL, 'p'},
+    {"mode", required_argument, NULL, OPT_MODE},
+    {"owner", required_argument, NULL, OPT_OWNER},
+    {"group", required_argument, NULL, OPT_GROUP},
     {NULL, 0, NULL, 0},
 };
 
@@ -97,7 +106,7 @@ static int cc_parse(int argc, char **argv, struct cc_opts *o, const char *usage)
 	o->length = o->limit = -1;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:t:jhLlbo:", cc_longopts,
+	while ((c = getopt_long(argc, argv, "c:t:jhLlbo:rp", cc_longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -131,6 +140,21 @@ static int cc_parse(int argc, char **argv, struct cc_opts *o, const char *usage)
 			break;
 		case 'o':
 			o->out = optarg;
+			break;
+		case 'r':
+			o->recursive = true;
+			break;
+		case 'p':
+			o->parents = true;
+			break;
+		case OPT_MODE:
+			o->mode = optarg;
+			break;
+		case OPT_OWNER:
+			o->owner = optarg;
+			break;
+		case OPT_GROUP:
+			o->group = optarg;
 			break;
 		case OPT_OFFSET:
 			if (cc_number("offset", optarg, &o->offset))
@@ -359,13 +383,70 @@ static const char files_usage[] =
     "       esxmockctl files stat [options] PATH  print a path's "
     "attributes\n"
     "       esxmockctl files list [options] PATH  list a directory\n"
-    "The tree as the daemon serves it (manifest plus state).\n"
-    "  get:  --offset N, --length N (default: the whole file, fetched in\n"
-    "        parts), -o FILE (write there), -b/--base64 (print base64)\n"
-    "        symlinks are followed unless --no-follow\n"
-    "  stat: -L/--follow (describe the target of a symlink)\n"
-    "  list: -l/--long (ls -l style), --limit N, --offset N;\n"
-    "        a symlink to a directory is followed unless --no-follow\n";
+    "       esxmockctl files put [options] PATH [FILE|-]  write a file\n"
+    "       esxmockctl files rm [-r] PATH         remove a path\n"
+    "       esxmockctl files mkdir [-p] [--mode M] PATH  make a directory\n"
+    "       esxmockctl files ln TARGET PATH       make a symlink\n"
+    "       esxmockctl files chmod MODE PATH      change a path's mode\n"
+    "The tree as the daemon serves it (manifest plus state); "
+    "'esxmockctl files VERB --help' for each.\n";
+
+static const char files_get_usage[] =
+    "usage: esxmockctl files get [options] PATH\n"
+    "Prints a regular file's bytes (files.get), fetched in parts.\n"
+    "  --offset N, --length N   a range (default: the whole file)\n"
+    "  -o, --output FILE        write there instead of stdout\n"
+    "  -b, --base64             print base64\n"
+    "      --no-follow          do not follow a symlink in the last "
+    "component\n";
+
+static const char files_stat_usage[] =
+    "usage: esxmockctl files stat [options] PATH\n"
+    "Prints a path's attributes (files.stat), owner and group by name.\n"
+    "  -L, --follow             describe the target of a symlink\n";
+
+static const char files_list_usage[] =
+    "usage: esxmockctl files list [options] PATH\n"
+    "Lists a directory (files.list).\n"
+    "  -l, --long               ls -l style\n"
+    "  --limit N, --offset N    a page of the entries\n"
+    "      --no-follow          do not follow a symlink to a directory\n";
+
+static const char files_put_usage[] =
+    "usage: esxmockctl files put [options] PATH [FILE|-]\n"
+    "Creates or replaces the regular file PATH with the bytes of FILE\n"
+    "(default or '-': standard input), any bytes (files.put). Missing\n"
+    "parent directories are made.\n"
+    "  --mode MODE              octal bits, e.g. 0644 (default: 0644 for a\n"
+    "                           new file, unchanged otherwise)\n"
+    "  --owner NAME|UID         owner (a name of the daemon's user table)\n"
+    "  --group NAME|GID         group (a name of its group table)\n";
+
+static const char files_rm_usage[] =
+    "usage: esxmockctl files rm [options] PATH\n"
+    "Removes a file, symlink, device, fifo or empty directory "
+    "(files.remove).\n"
+    "  -r, --recursive          a directory and everything below it\n";
+
+static const char files_mkdir_usage[] =
+    "usage: esxmockctl files mkdir [options] PATH\n"
+    "Makes a directory (files.mkdir).\n"
+    "  -p, --parents            make missing parents, no error if it "
+    "exists\n"
+    "  --mode MODE              octal bits (default 0755)\n";
+
+static const char files_ln_usage[] =
+    "usage: esxmockctl files ln [options] TARGET PATH\n"
+    "Makes PATH a symlink to TARGET, stored verbatim (files.symlink).\n"
+    "  -p, --parents            make missing parent directories\n";
+
+static const char files_chmod_usage[] =
+    "usage: esxmockctl files chmod [options] MODE PATH\n"
+    "Changes a path's permission bits, octal, setuid/setgid/sticky\n"
+    "included, e.g. 4755 (files.chmod; a symlink is followed).\n"
+    "  --owner NAME|UID, --group NAME|GID   also change owner, group\n";
+
+static char *cc_slurp(FILE *f, size_t *len);
 
 /* "-rwsr-xr-x" from a type name and an octal mode string. */
 static void cc_mode_str(const char *type, const char *mode, char out[11])
@@ -529,87 +610,271 @@ static void files_print_entry(struct json_object *e, bool long_fmt)
 	free(raw);
 }
 
-int esxmockctl_files(int argc, char **argv)
+static int files_stat(struct ctlc *c, const struct cc_opts *o, char **args)
 {
-	struct json_object *p, *res = NULL, *entries;
+	struct json_object *p = json_object_new_object(), *res = NULL;
 	struct ctlc_error err;
-	struct cc_opts o;
-	const char *verb, *path;
-	struct ctlc *c;
+	int r;
+
+	json_object_object_add(p, "path", json_object_new_string(args[0]));
+	if (o->follow)
+		json_object_object_add(p, "follow",
+				       json_object_new_boolean(true));
+	r = ctlc_call(c, "files.stat", p, &res, &err);
+	json_object_put(p);
+	if (r < 0)
+		return cc_report("files stat", r, &err);
+	if (o->json)
+		cc_print_json(res, false);
+	else
+		files_print_stat(res);
+	json_object_put(res);
+	return 0;
+}
+
+static int files_list(struct ctlc *c, const struct cc_opts *o, char **args)
+{
+	struct json_object *p = json_object_new_object(), *res = NULL, *ents;
+	struct ctlc_error err;
 	size_t i;
 	int r;
+
+	json_object_object_add(p, "path", json_object_new_string(args[0]));
+	if (o->nofollow)
+		json_object_object_add(p, "follow",
+				       json_object_new_boolean(false));
+	if (o->limit >= 0)
+		json_object_object_add(p, "limit",
+				       json_object_new_int64(o->limit));
+	if (o->offset)
+		json_object_object_add(p, "offset",
+				       json_object_new_int64(o->offset));
+	r = ctlc_call(c, "files.list", p, &res, &err);
+	json_object_put(p);
+	if (r < 0)
+		return cc_report("files list", r, &err);
+	if (o->json) {
+		cc_print_json(res, false);
+		json_object_put(res);
+		return 0;
+	}
+	ents = json_object_object_get(res, "entries");
+	for (i = 0; ents && i < json_object_array_length(ents); i++)
+		files_print_entry(json_object_array_get_idx(ents, i),
+				  o->long_fmt);
+	if (json_object_get_boolean(json_object_object_get(res, "truncated")))
+		fprintf(stderr,
+			"esxmockctl: files list: %lld of %lld entries shown "
+			"(use --offset/--limit)\n",
+			(long long)(ents ? json_object_array_length(ents) : 0),
+			cc_int(res, "total"));
+	json_object_put(res);
+	return 0;
+}
+
+static int files_get_verb(struct ctlc *c, const struct cc_opts *o, char **args)
+{
+	return files_get(c, o, args[0]);
+}
+
+/* Adds --owner/--group to p: a number as uid/gid, else a name as
+ * user/group (resolved by the daemon). */
+static void files_add_owner(struct json_object *p, const struct cc_opts *o)
+{
+	const char *v[2] = {o->owner, o->group};
+	const char *num[2] = {"uid", "gid"}, *name[2] = {"user", "group"};
+	long long n;
+	char *end;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!v[i])
+			continue;
+		errno = 0;
+		n = strtoll(v[i], &end, 10);
+		if (*v[i] && !*end && !errno && n >= 0)
+			json_object_object_add(p, num[i],
+					       json_object_new_int64(n));
+		else
+			json_object_object_add(p, name[i],
+					       json_object_new_string(v[i]));
+	}
+}
+
+/* Calls a changing method with p (taken) and prints the outcome: the
+ * JSON result, or a line "PRE<path>POST". */
+static int files_change(struct ctlc *c, const struct cc_opts *o,
+			const char *cmd, const char *method,
+			struct json_object *p, const char *pre,
+			const char *post)
+{
+	struct json_object *res = NULL;
+	struct ctlc_error err;
+	int r = ctlc_call(c, method, p, &res, &err);
+
+	json_object_put(p);
+	if (r < 0)
+		return cc_report(cmd, r, &err);
+	if (o->json) {
+		cc_print_json(res, false);
+	} else {
+		printf("%s%s%s\n", pre, cc_str(res, "path"), post);
+	}
+	json_object_put(res);
+	return 0;
+}
+
+static struct json_object *files_params(const char *path)
+{
+	struct json_object *p = json_object_new_object();
+
+	json_object_object_add(p, "path", json_object_new_string(path));
+	return p;
+}
+
+static int files_put(struct ctlc *c, const struct cc_opts *o, char **args)
+{
+	const char *file = args[1] ? args[1] : "-";
+	struct json_object *p;
+	char *bytes, *b64, post[48];
+	size_t len = 0, blen;
+	FILE *f = strcmp(file, "-") ? fopen(file, "rb") : stdin;
+
+	if (!f) {
+		fprintf(stderr, "esxmockctl: files put: cannot read '%s': %s\n",
+			file, strerror(errno));
+		return EXIT_USAGE;
+	}
+	bytes = cc_slurp(f, &len);
+	if (f != stdin)
+		fclose(f);
+	if (!bytes) {
+		fprintf(stderr, "esxmockctl: files put: cannot read '%s'\n",
+			strcmp(file, "-") ? file : "<stdin>");
+		return EXIT_USAGE;
+	}
+	b64 = b64_encode(bytes, len, &blen);
+	free(bytes);
+	if (!b64) {
+		fprintf(stderr, "esxmockctl: files put: out of memory\n");
+		return EXIT_CONN;
+	}
+	p = files_params(args[0]);
+	json_object_object_add(p, "base64",
+			       json_object_new_string_len(b64, (int)blen));
+	free(b64);
+	if (o->mode)
+		json_object_object_add(p, "mode",
+				       json_object_new_string(o->mode));
+	files_add_owner(p, o);
+	snprintf(post, sizeof(post), ": %zu bytes written", len);
+	return files_change(c, o, "files put", "files.put", p, "", post);
+}
+
+static int files_rm(struct ctlc *c, const struct cc_opts *o, char **args)
+{
+	struct json_object *p = files_params(args[0]);
+
+	if (o->recursive)
+		json_object_object_add(p, "recursive",
+				       json_object_new_boolean(true));
+	return files_change(c, o, "files rm", "files.remove", p, "removed ",
+			    "");
+}
+
+static int files_mkdir(struct ctlc *c, const struct cc_opts *o, char **args)
+{
+	struct json_object *p = files_params(args[0]);
+
+	if (o->parents)
+		json_object_object_add(p, "parents",
+				       json_object_new_boolean(true));
+	if (o->mode)
+		json_object_object_add(p, "mode",
+				       json_object_new_string(o->mode));
+	return files_change(c, o, "files mkdir", "files.mkdir", p, "created ",
+			    "");
+}
+
+static int files_ln(struct ctlc *c, const struct cc_opts *o, char **args)
+{
+	struct json_object *p = files_params(args[1]);
+	char post[4200];
+
+	json_object_object_add(p, "target", json_object_new_string(args[0]));
+	if (o->parents)
+		json_object_object_add(p, "parents",
+				       json_object_new_boolean(true));
+	snprintf(post, sizeof(post), " -> %s", args[0]);
+	return files_change(c, o, "files ln", "files.symlink", p, "", post);
+}
+
+static int files_chmod(struct ctlc *c, const struct cc_opts *o, char **args)
+{
+	struct json_object *p = files_params(args[1]);
+	char post[64];
+
+	json_object_object_add(p, "mode", json_object_new_string(args[0]));
+	files_add_owner(p, o);
+	snprintf(post, sizeof(post), " to %s", args[0]);
+	return files_change(c, o, "files chmod", "files.chmod", p, "changed ",
+			    post);
+}
+
+/* The files verbs: operand counts, usage, handler. */
+static const struct files_verb {
+	const char *name;
+	int min, max;
+	const char *operands;
+	const char *usage;
+	int (*run)(struct ctlc *c, const struct cc_opts *o, char **args);
+} files_verbs[] = {
+    {"get", 1, 1, "PATH", files_get_usage, files_get_verb},
+    {"stat", 1, 1, "PATH", files_stat_usage, files_stat},
+    {"list", 1, 1, "PATH", files_list_usage, files_list},
+    {"put", 1, 2, "PATH", files_put_usage, files_put},
+    {"rm", 1, 1, "PATH", files_rm_usage, files_rm},
+    {"mkdir", 1, 1, "PATH", files_mkdir_usage, files_mkdir},
+    {"ln", 2, 2, "TARGET and PATH", files_ln_usage, files_ln},
+    {"chmod", 2, 2, "MODE and PATH", files_chmod_usage, files_chmod},
+};
+
+int esxmockctl_files(int argc, char **argv)
+{
+	const struct files_verb *v = NULL;
+	char *args[2] = {NULL, NULL};
+	struct cc_opts o;
+	struct ctlc *c;
+	size_t i;
+	int r, n;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		printf("%s%s", files_usage, cc_common_help);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
-	verb = argv[1];
-	if (strcmp(verb, "get") && strcmp(verb, "stat") &&
-	    strcmp(verb, "list")) {
+	for (i = 0; i < sizeof(files_verbs) / sizeof(files_verbs[0]); i++)
+		if (!strcmp(argv[1], files_verbs[i].name))
+			v = &files_verbs[i];
+	if (!v) {
 		fprintf(stderr, "esxmockctl: files: unknown command '%s'\n%s",
-			verb, files_usage);
+			argv[1], files_usage);
 		return EXIT_USAGE;
 	}
-	r = cc_parse(argc - 1, argv + 1, &o, files_usage);
+	r = cc_parse(argc - 1, argv + 1, &o, v->usage);
 	if (r < 0)
 		return r == -2 ? 0 : EXIT_USAGE;
-	if (r + 1 != argc - 1) {
-		fprintf(stderr, "esxmockctl: files %s: %s\n%s", verb,
-			r >= argc - 1 ? "missing PATH" : "too many arguments",
-			files_usage);
+	n = argc - 1 - r;
+	if (n < v->min || n > v->max) {
+		fprintf(stderr, "esxmockctl: files %s: %s%s\n%s", v->name,
+			n < v->min ? "missing " : "too many arguments: give ",
+			v->operands, v->usage);
 		return EXIT_USAGE;
 	}
-	path = argv[1 + r];
+	for (i = 0; i < (size_t)n; i++)
+		args[i] = argv[1 + r + i];
 	if ((r = cc_open(&o, "files", &c, NULL)))
 		return r;
-	if (!strcmp(verb, "get")) {
-		r = files_get(c, &o, path);
-		ctlc_close(c);
-		return r;
-	}
-	p = json_object_new_object();
-	json_object_object_add(p, "path", json_object_new_string(path));
-	if (!strcmp(verb, "stat")) {
-		if (o.follow)
-			json_object_object_add(p, "follow",
-					       json_object_new_boolean(true));
-		r = ctlc_call(c, "files.stat", p, &res, &err);
-	} else {
-		if (o.nofollow)
-			json_object_object_add(p, "follow",
-					       json_object_new_boolean(false));
-		if (o.limit >= 0)
-			json_object_object_add(p, "limit",
-					       json_object_new_int64(o.limit));
-		if (o.offset)
-			json_object_object_add(p, "offset",
-					       json_object_new_int64(o.offset));
-		r = ctlc_call(c, "files.list", p, &res, &err);
-	}
-	json_object_put(p);
-	if (r < 0) {
-		r = cc_report(!strcmp(verb, "stat") ? "files stat"
-						    : "files list",
-			      r, &err);
-	} else if (o.json) {
-		cc_print_json(res, false);
-	} else if (!strcmp(verb, "stat")) {
-		files_print_stat(res);
-	} else {
-		entries = json_object_object_get(res, "entries");
-		for (i = 0; entries && i < json_object_array_length(entries);
-		     i++)
-			files_print_entry(json_object_array_get_idx(entries, i),
-					  o.long_fmt);
-		if (json_object_get_boolean(
-			json_object_object_get(res, "truncated")))
-			fprintf(stderr,
-				"esxmockctl: files list: %lld of %lld entries "
-				"shown (use --offset/--limit)\n",
-				(long long)json_object_array_length(entries),
-				cc_int(res, "total"));
-	}
-	json_object_put(res);
+	r = v->run(c, &o, args);
 	ctlc_close(c);
 	return r;
 }

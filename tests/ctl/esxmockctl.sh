@@ -125,7 +125,8 @@ for sub in hello stats files call; do
 	has out "--connect HOST:PORT"
 done
 check "files no verb" 2 "$ctl" files
-check "files bad verb" 2 "$ctl" files put /x
+check "files bad verb" 2 "$ctl" files frob /x
+check "files put without a writable tree" 1 "$ctl" files put /x /dev/null
 check "unknown option" 2 "$ctl" stats --bogus
 has err "unknown or incomplete option '--bogus'"
 check "missing path" 2 "$ctl" files get
