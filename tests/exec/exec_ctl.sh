@@ -66,7 +66,8 @@ inv list --json --limit 2 | grep -q '"rule":"f2".*"style":"static"' || fail "inv
 x add '{"id":"rem","match":{"path":"/bin/apply-host-profiles","argv":["remote"]},"answer":{"style":"remote","timeout_ms":60000,"default":{"style":"static","stdout":"default\n","exit":9}}}' >/dev/null
 inv follow --answer '{"style":"static","stdout":"from esxmockctl\n","exit":4}' --count 1 >"$fs_tmp/follow" 2>"$fs_tmp/follow.err" &
 fpid=$!
-for i in $(seq 100); do grep -q following "$fs_tmp/follow.err" && break; sleep 0.05; done
+for i in $(seq 1200); do grep -q following "$fs_tmp/follow.err" && break; sleep 0.05; done
+grep -q following "$fs_tmp/follow.err" || fail "not following after 60 s: $fs_tmp/follow.err"
 rc=0
 out=$("$m/bin/apply-host-profiles" remote) || rc=$?
 expect_eq "remote answered by follow --answer" "$out/$rc" "from esxmockctl/4"
@@ -77,7 +78,8 @@ grep -q "^#[0-9]* /bin/apply-host-profiles: .* remote .* rule rem" "$fs_tmp/foll
 # remote, answered by `invocations answer ID` while a follower only prints
 inv follow --json >"$fs_tmp/follow2" 2>"$fs_tmp/follow2.err" &
 fpid=$!
-for i in $(seq 100); do grep -q following "$fs_tmp/follow2.err" && break; sleep 0.05; done
+for i in $(seq 1200); do grep -q following "$fs_tmp/follow2.err" && break; sleep 0.05; done
+grep -q following "$fs_tmp/follow2.err" || fail "not following after 60 s: $fs_tmp/follow2.err"
 # run one in the background and wait for the follower to print it
 "$m/bin/apply-host-profiles" remote >"$fs_tmp/out2" &
 epid=$!

@@ -20,7 +20,8 @@ expect_eq "no follower: default" "$out/$rc" "default/9"
 # a client answers
 "$EXEC_BIN/exec_answerer" "$ESXMOCK_CONTROL" answer '{"style":"static","stdout":"from the test\n","exit":4}' >"$fs_tmp/ans.log" &
 apid=$!
-for i in $(seq 100); do grep -q ready "$fs_tmp/ans.log" && break; sleep 0.05; done
+for i in $(seq 1200); do grep -q ready "$fs_tmp/ans.log" && break; sleep 0.05; done
+grep -q ready "$fs_tmp/ans.log" || fail "not ready after 60 s: $fs_tmp/ans.log"
 rc=0
 out=$("$P" hello) || rc=$?
 expect_eq "remote answer" "$out/$rc" "from the test/4"
@@ -45,7 +46,8 @@ head -c 524288 /dev/urandom >"$fs_tmp/big"
 printf '{"style":"static","stdout_b64":"%s"}' "$(base64 -w0 "$fs_tmp/big")" >"$fs_tmp/big.json"
 "$EXEC_BIN/exec_answerer" "$ESXMOCK_CONTROL" answer "@$fs_tmp/big.json" 1 >"$fs_tmp/ans2.log" &
 apid=$!
-for i in $(seq 100); do grep -q ready "$fs_tmp/ans2.log" && break; sleep 0.05; done
+for i in $(seq 1200); do grep -q ready "$fs_tmp/ans2.log" && break; sleep 0.05; done
+grep -q ready "$fs_tmp/ans2.log" || fail "not ready after 60 s: $fs_tmp/ans2.log"
 "$P" big >"$fs_tmp/big.got"
 cmp "$fs_tmp/big" "$fs_tmp/big.got" || fail "512 KiB static answer not intact"
 wait $apid
@@ -55,7 +57,8 @@ ctl exec.clear >/dev/null
 ctl exec.add '{"match":{"path":"/bin/apply-host-profiles"},"answer":{"style":"remote","timeout_ms":300,"default":{"style":"fail","exit":42,"message":"timed out"}}}' >/dev/null
 "$EXEC_BIN/exec_answerer" "$ESXMOCK_CONTROL" ignore >"$fs_tmp/ign.log" &
 ipid=$!
-for i in $(seq 100); do grep -q ready "$fs_tmp/ign.log" && break; sleep 0.05; done
+for i in $(seq 1200); do grep -q ready "$fs_tmp/ign.log" && break; sleep 0.05; done
+grep -q ready "$fs_tmp/ign.log" || fail "not ready after 60 s: $fs_tmp/ign.log"
 rc=0
 "$P" slow 2>"$fs_tmp/err" || rc=$?
 expect_eq "timeout default status" "$rc" 42

@@ -91,7 +91,8 @@ ctl exec.clear >/dev/null
 ctl exec.add '{"match":{"path":"/bin/sh"},"answer":{"style":"passthrough"}}' >/dev/null
 "$BB" sh -c 'trap "echo got-term; exit 7" TERM; echo up; while :; do sleep 0.05; done' >"$fs_tmp/sig" &
 spid=$!
-for i in $(seq 100); do grep -q up "$fs_tmp/sig" && break; sleep 0.05; done
+for i in $(seq 1200); do grep -q up "$fs_tmp/sig" && break; sleep 0.05; done
+grep -q up "$fs_tmp/sig" || fail "not up after 60 s: $fs_tmp/sig"
 kill -TERM $spid
 rc=0
 wait $spid || rc=$?
