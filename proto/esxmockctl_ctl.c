@@ -5,7 +5,6 @@
 #include "esxmockctl_ctl.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,18 +15,11 @@
 #include <json-c/json.h>
 
 #include "b64.h"
-#include "client.h"
-
-#define EXIT_RPC 1
-#define EXIT_USAGE 2
-#define EXIT_CONN 3
+#include "esxmockctl_common.h"
 
 /* Options every control subcommand takes. */
 struct cc_opts {
-	const char *connect;
-	const char *token;
-	bool json;
-	int timeout_ms;
+	struct ectl_opts com;
 	/* subcommand-specific */
 	bool follow, nofollow, long_fmt, base64, recursive, parents;
 	long long offset, length, limit;
@@ -35,20 +27,11 @@ struct cc_opts {
 	const char *mode, *owner, *group;
 };
 
-static const char cc_common_help[] =
-    "  -c, --connect HOST:PORT  daemon's control address (default "
-    "$" CTLC_ENV_ADDRESS " or " CTLC_DEFAULT_ADDRESS ")\n"
-    "  -t, --token TOKEN        control token (default $" CTLC_ENV_TOKEN ")\n"
-    "  -j, --json               print the JSON result instead of text\n"
-    "      --timeout MS         per-request timeout (default 30000; 0: "
-    "none)\n"
-    "  -h, --help               this text\n"
-    "exit status: 0 ok, 1 the daemon answered with an error, 2 usage, "
-    "3 cannot talk to the daemon\n";
+static const char cc_common_help[] = ECTL_HELP_ADDRESS ECTL_HELP_JSON_RESULT
+    ECTL_HELP_TIMEOUT ECTL_HELP_HELP ECTL_HELP_EXIT;
 
 enum {
-	OPT_TIMEOUT = 256,
-	OPT_OFFSET,
+	OPT_OFFSET = 256,
 	OPT_LENGTH,
 	OPT_LIMIT,
 	OPT_NOFOLLOW,
@@ -58,11 +41,6 @@ enum {
 };
 
 static const struct option cc_longopts[] = {
-    {"connect", required_argument, NULL, 'c'},
-    {"token", required_argument, NULL, 't'},
-    {"json", no_argument, NULL, 'j'},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"help", no_argument, NULL, 'h'},
     {"follow", no_argument, NULL, 'L'},
     {"no-follow", no_argument, NULL, OPT_NOFOLLOW},
     {"long", no_argument, NULL, 'l'},
@@ -79,15 +57,48 @@ static const struct option cc_longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int cc_number(const char *what, const char *s, long long *out)
+/* One of the files options. */
+static int cc_opt(void *ctx, int c, const char *arg)
 {
-	char *end;
+	struct cc_opts *o = ctx;
 
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	if (errno || !*s || *end || *out < 0) {
-		fprintf(stderr, "esxmockctl: invalid %s '%s'\n", what, s);
-		return -1;
+	switch (c) {
+	case 'L':
+		o->follow = true;
+		break;
+	case OPT_NOFOLLOW:
+		o->nofollow = true;
+		break;
+	case 'l':
+		o->long_fmt = true;
+		break;
+	case 'b':
+		o->base64 = true;
+		break;
+	case 'o':
+		o->out = arg;
+		break;
+	case 'r':
+		o->recursive = true;
+		break;
+	case 'p':
+		o->parents = true;
+		break;
+	case OPT_MODE:
+		o->mode = arg;
+		break;
+	case OPT_OWNER:
+		o->owner = arg;
+		break;
+	case OPT_GROUP:
+		o->group = arg;
+		break;
+	case OPT_OFFSET:
+		return ectl_number("offset", arg, &o->offset);
+	case OPT_LENGTH:
+		return ectl_number("length", arg, &o->length);
+	case OPT_LIMIT:
+		return ectl_number("limit", arg, &o->limit);
 	}
 	return 0;
 }
@@ -96,150 +107,23 @@ static int cc_number(const char *what, const char *s, long long *out)
  * index of the first operand, -1 on a usage error, -2 after --help. */
 static int cc_parse(int argc, char **argv, struct cc_opts *o, const char *usage)
 {
-	long long n;
-	int c;
+	const struct ectl_parser p = {
+	    .usage = usage,
+	    .help = cc_common_help,
+	    .shortopts = "Llbo:rp",
+	    .longopts = cc_longopts,
+	    .opt = cc_opt,
+	    .ctx = o,
+	};
 
 	memset(o, 0, sizeof(*o));
-	o->connect = ctlc_default_address();
-	o->token = getenv(CTLC_ENV_TOKEN);
-	o->timeout_ms = 30000;
 	o->length = o->limit = -1;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:t:jhLlbo:rp", cc_longopts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			o->connect = optarg;
-			break;
-		case 't':
-			o->token = optarg;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case OPT_TIMEOUT:
-			if (cc_number("timeout", optarg, &n))
-				return -1;
-			o->timeout_ms = (int)n;
-			break;
-		case 'h':
-			printf("%s%s", usage, cc_common_help);
-			return -2;
-		case 'L':
-			o->follow = true;
-			break;
-		case OPT_NOFOLLOW:
-			o->nofollow = true;
-			break;
-		case 'l':
-			o->long_fmt = true;
-			break;
-		case 'b':
-			o->base64 = true;
-			break;
-		case 'o':
-			o->out = optarg;
-			break;
-		case 'r':
-			o->recursive = true;
-			break;
-		case 'p':
-			o->parents = true;
-			break;
-		case OPT_MODE:
-			o->mode = optarg;
-			break;
-		case OPT_OWNER:
-			o->owner = optarg;
-			break;
-		case OPT_GROUP:
-			o->group = optarg;
-			break;
-		case OPT_OFFSET:
-			if (cc_number("offset", optarg, &o->offset))
-				return -1;
-			break;
-		case OPT_LENGTH:
-			if (cc_number("length", optarg, &o->length))
-				return -1;
-			break;
-		case OPT_LIMIT:
-			if (cc_number("limit", optarg, &o->limit))
-				return -1;
-			break;
-		default:
-			fprintf(stderr,
-				"esxmockctl: unknown or incomplete option "
-				"'%s'\n%s",
-				argv[optind - 1], usage);
-			return -1;
-		}
-	}
-	return optind;
-}
-
-/* Connects and says hello (with the token). Exit status on failure. */
-static int cc_open(const struct cc_opts *o, const char *cmd, struct ctlc **c,
-		   struct json_object **hello)
-{
-	struct ctlc_error err;
-
-	if (ctlc_connect(o->connect, o->timeout_ms, c, &err) < 0) {
-		fprintf(stderr, "esxmockctl: %s: %s\n", cmd, err.message);
-		return EXIT_CONN;
-	}
-	if (ctlc_hello(*c, o->token, hello, &err) < 0) {
-		fprintf(stderr, "esxmockctl: %s: hello: %s\n", cmd,
-			err.message);
-		ctlc_close(*c);
-		*c = NULL;
-		return err.code ? EXIT_RPC : EXIT_CONN;
-	}
-	return 0;
-}
-
-/* Reports a failed call; returns the exit status. */
-static int cc_report(const char *cmd, int r, const struct ctlc_error *err)
-{
-	if (r == -EREMOTEIO) {
-		if (err->errno_name[0])
-			fprintf(stderr, "esxmockctl: %s: %s (%s)\n", cmd,
-				err->message, err->errno_name);
-		else
-			fprintf(stderr, "esxmockctl: %s: %s (code %d)\n", cmd,
-				err->message, err->code);
-		return EXIT_RPC;
-	}
-	fprintf(stderr, "esxmockctl: %s: %s\n", cmd, err->message);
-	return EXIT_CONN;
-}
-
-static void cc_print_json(struct json_object *o, bool pretty)
-{
-	printf("%s\n", json_object_to_json_string_ext(
-			   o, (pretty ? JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_SPACED
-				      : JSON_C_TO_STRING_PLAIN) |
-				  JSON_C_TO_STRING_NOSLASHESCAPE));
+	return ectl_parse(argc, argv, &o->com, &p);
 }
 
 static const char *cc_str(struct json_object *o, const char *k)
 {
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) || !v)
-		return "";
-	return json_object_get_string(v);
-}
-
-static long long cc_int(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v))
-		return 0;
-	return (long long)json_object_get_int64(v);
+	return ectl_jstr(o, k, "");
 }
 
 /* ---- hello, stats, call ----------------------------------------------------
@@ -264,14 +148,14 @@ int esxmockctl_hello(int argc, char **argv)
 			argv[r], hello_usage);
 		return EXIT_USAGE;
 	}
-	if ((r = cc_open(&o, "hello", &c, &res)))
+	if ((r = ectl_open(&o.com, "hello", 0, &c, &res)))
 		return r;
-	if (o.json) {
-		cc_print_json(res, false);
+	if (o.com.json) {
+		ectl_print_json(res, false);
 	} else {
 		printf("%s %s, protocol %lld, auth %s\nmethods:",
 		       cc_str(res, "server"), cc_str(res, "version"),
-		       cc_int(res, "protocol"), cc_str(res, "auth"));
+		       ectl_jint(res, "protocol"), cc_str(res, "auth"));
 		json_object_object_get_ex(res, "methods", &m);
 		for (i = 0; m && i < json_object_array_length(m); i++)
 			printf(" %s", json_object_get_string(
@@ -300,14 +184,18 @@ static void cc_print_flat(struct json_object *o, const char *prefix)
 	}
 }
 
+static void stats_print(struct json_object *res, const void *arg)
+{
+	(void)arg;
+	cc_print_flat(res, "");
+}
+
 static const char stats_usage[] =
     "usage: esxmockctl stats [options]\n"
     "Prints the daemon's counters: control channel, memory, operations.\n";
 
 int esxmockctl_stats(int argc, char **argv)
 {
-	struct json_object *res = NULL;
-	struct ctlc_error err;
 	struct cc_opts o;
 	struct ctlc *c;
 	int r = cc_parse(argc, argv, &o, stats_usage);
@@ -319,18 +207,10 @@ int esxmockctl_stats(int argc, char **argv)
 			argv[r], stats_usage);
 		return EXIT_USAGE;
 	}
-	if ((r = cc_open(&o, "stats", &c, NULL)))
+	if ((r = ectl_open(&o.com, "stats", 0, &c, NULL)))
 		return r;
-	r = ctlc_call(c, "stats", NULL, &res, &err);
-	if (r < 0) {
-		r = cc_report("stats", r, &err);
-	} else {
-		if (o.json)
-			cc_print_json(res, false);
-		else
-			cc_print_flat(res, "");
-		json_object_put(res);
-	}
+	r = ectl_call_print(c, &o.com, "stats", "stats", NULL, stats_print,
+			    NULL);
 	ctlc_close(c);
 	return r;
 }
@@ -360,16 +240,16 @@ int esxmockctl_call(int argc, char **argv)
 	}
 	method = argv[r];
 	params = r + 1 < argc ? argv[r + 1] : NULL;
-	if ((r = cc_open(&o, "call", &c, NULL)))
+	if ((r = ectl_open(&o.com, "call", 0, &c, NULL)))
 		return r;
 	r = ctlc_call_json(c, method, params, &res, &err);
 	if (r == -EINVAL) {
 		fprintf(stderr, "esxmockctl: call: %s\n", err.message);
 		r = EXIT_USAGE;
 	} else if (r < 0) {
-		r = cc_report(method, r, &err);
+		r = ectl_report(method, r, &err);
 	} else {
-		cc_print_json(res, !o.json);
+		ectl_print_json(res, !o.com.json);
 		json_object_put(res);
 	}
 	ctlc_close(c);
@@ -446,8 +326,6 @@ static const char files_chmod_usage[] =
     "included, e.g. 4755 (files.chmod; a symlink is followed).\n"
     "  --owner NAME|UID, --group NAME|GID   also change owner, group\n";
 
-static char *cc_slurp(FILE *f, size_t *len);
-
 /* "-rwsr-xr-x" from a type name and an octal mode string. */
 static void cc_mode_str(const char *type, const char *mode, char out[11])
 {
@@ -517,11 +395,11 @@ static int files_get(struct ctlc *c, const struct cc_opts *o, const char *path)
 		r = ctlc_call(c, "files.get", p, &res, &err);
 		json_object_put(p);
 		if (r < 0) {
-			r = cc_report("files get", r, &err);
+			r = ectl_report("files get", r, &err);
 			break;
 		}
-		if (o->json) {
-			cc_print_json(res, false);
+		if (o->com.json) {
+			ectl_print_json(res, false);
 		} else {
 			data = cc_str(res, "data");
 			if (!o->base64 &&
@@ -544,7 +422,7 @@ static int files_get(struct ctlc *c, const struct cc_opts *o, const char *path)
 					fputc('\n', out);
 			}
 		}
-		n = (size_t)cc_int(res, "length");
+		n = (size_t)ectl_jint(res, "length");
 		eof = json_object_get_boolean(
 			  json_object_object_get(res, "eof")) ||
 		      n == 0;
@@ -561,13 +439,14 @@ static int files_get(struct ctlc *c, const struct cc_opts *o, const char *path)
 	return r;
 }
 
-static void files_print_stat(struct json_object *r)
+static void files_print_stat(struct json_object *r, const void *arg)
 {
 	char mode[11], when[32];
 	const char *type = cc_str(r, "type");
 
+	(void)arg;
 	cc_mode_str(type, cc_str(r, "mode"), mode);
-	cc_time_str(cc_int(r, "mtime"), when, sizeof(when));
+	cc_time_str(ectl_jint(r, "mtime"), when, sizeof(when));
 	printf("path: %s\n", cc_str(r, "path"));
 	if (!strcmp(type, "symlink"))
 		printf("type: symlink -> %s\n", cc_str(r, "target"));
@@ -575,12 +454,12 @@ static void files_print_stat(struct json_object *r)
 		printf("type: %s\n", type);
 	printf("mode: %s (%s)\n", cc_str(r, "mode"), mode);
 	printf("owner: %s (%lld)\ngroup: %s (%lld)\n", cc_str(r, "user"),
-	       cc_int(r, "uid"), cc_str(r, "group"), cc_int(r, "gid"));
-	printf("size: %lld\n", cc_int(r, "size"));
+	       ectl_jint(r, "uid"), cc_str(r, "group"), ectl_jint(r, "gid"));
+	printf("size: %lld\n", ectl_jint(r, "size"));
 	if (json_object_object_get_ex(r, "rdev_major", NULL))
-		printf("device: %lld, %lld\n", cc_int(r, "rdev_major"),
-		       cc_int(r, "rdev_minor"));
-	printf("mtime: %s.%09lld UTC\n", when, cc_int(r, "mtime_nsec"));
+		printf("device: %lld, %lld\n", ectl_jint(r, "rdev_major"),
+		       ectl_jint(r, "rdev_minor"));
+	printf("mtime: %s.%09lld UTC\n", when, ectl_jint(r, "mtime_nsec"));
 }
 
 static void files_print_entry(struct json_object *e, bool long_fmt)
@@ -600,10 +479,10 @@ static void files_print_entry(struct json_object *e, bool long_fmt)
 		return;
 	}
 	cc_mode_str(type, cc_str(e, "mode"), mode);
-	cc_time_str(cc_int(e, "mtime"), when, sizeof(when));
+	cc_time_str(ectl_jint(e, "mtime"), when, sizeof(when));
 	when[16] = '\0'; /* minutes, as ls */
 	printf("%s %-8s %-8s %10lld %s %s", mode, cc_str(e, "user"),
-	       cc_str(e, "group"), cc_int(e, "size"), when, name);
+	       cc_str(e, "group"), ectl_jint(e, "size"), when, name);
 	if (!strcmp(type, "symlink"))
 		printf(" -> %s", cc_str(e, "target"));
 	printf("\n");
@@ -612,24 +491,17 @@ static void files_print_entry(struct json_object *e, bool long_fmt)
 
 static int files_stat(struct ctlc *c, const struct cc_opts *o, char **args)
 {
-	struct json_object *p = json_object_new_object(), *res = NULL;
-	struct ctlc_error err;
+	struct json_object *p = json_object_new_object();
 	int r;
 
 	json_object_object_add(p, "path", json_object_new_string(args[0]));
 	if (o->follow)
 		json_object_object_add(p, "follow",
 				       json_object_new_boolean(true));
-	r = ctlc_call(c, "files.stat", p, &res, &err);
+	r = ectl_call_print(c, &o->com, "files stat", "files.stat", p,
+			    files_print_stat, NULL);
 	json_object_put(p);
-	if (r < 0)
-		return cc_report("files stat", r, &err);
-	if (o->json)
-		cc_print_json(res, false);
-	else
-		files_print_stat(res);
-	json_object_put(res);
-	return 0;
+	return r;
 }
 
 static int files_list(struct ctlc *c, const struct cc_opts *o, char **args)
@@ -652,9 +524,9 @@ static int files_list(struct ctlc *c, const struct cc_opts *o, char **args)
 	r = ctlc_call(c, "files.list", p, &res, &err);
 	json_object_put(p);
 	if (r < 0)
-		return cc_report("files list", r, &err);
-	if (o->json) {
-		cc_print_json(res, false);
+		return ectl_report("files list", r, &err);
+	if (o->com.json) {
+		ectl_print_json(res, false);
 		json_object_put(res);
 		return 0;
 	}
@@ -667,7 +539,7 @@ static int files_list(struct ctlc *c, const struct cc_opts *o, char **args)
 			"esxmockctl: files list: %lld of %lld entries shown "
 			"(use --offset/--limit)\n",
 			(long long)(ents ? json_object_array_length(ents) : 0),
-			cc_int(res, "total"));
+			ectl_jint(res, "total"));
 	json_object_put(res);
 	return 0;
 }
@@ -703,25 +575,29 @@ static void files_add_owner(struct json_object *p, const struct cc_opts *o)
 
 /* Calls a changing method with p (taken) and prints the outcome: the
  * JSON result, or a line "PRE<path>POST". */
+/* The line around the path files_change prints. */
+struct files_line {
+	const char *pre, *post;
+};
+
+static void files_print_line(struct json_object *res, const void *arg)
+{
+	const struct files_line *l = arg;
+
+	printf("%s%s%s\n", l->pre, cc_str(res, "path"), l->post);
+}
+
 static int files_change(struct ctlc *c, const struct cc_opts *o,
 			const char *cmd, const char *method,
 			struct json_object *p, const char *pre,
 			const char *post)
 {
-	struct json_object *res = NULL;
-	struct ctlc_error err;
-	int r = ctlc_call(c, method, p, &res, &err);
+	const struct files_line l = {pre, post};
+	int r =
+	    ectl_call_print(c, &o->com, cmd, method, p, files_print_line, &l);
 
 	json_object_put(p);
-	if (r < 0)
-		return cc_report(cmd, r, &err);
-	if (o->json) {
-		cc_print_json(res, false);
-	} else {
-		printf("%s%s%s\n", pre, cc_str(res, "path"), post);
-	}
-	json_object_put(res);
-	return 0;
+	return r;
 }
 
 static struct json_object *files_params(const char *path)
@@ -745,7 +621,7 @@ static int files_put(struct ctlc *c, const struct cc_opts *o, char **args)
 			file, strerror(errno));
 		return EXIT_USAGE;
 	}
-	bytes = cc_slurp(f, &len);
+	bytes = ectl_slurp(f, &len);
 	if (f != stdin)
 		fclose(f);
 	if (!bytes) {
@@ -872,7 +748,7 @@ int esxmockctl_files(int argc, char **argv)
 	}
 	for (i = 0; i < (size_t)n; i++)
 		args[i] = argv[1 + r + i];
-	if ((r = cc_open(&o, "files", &c, NULL)))
+	if ((r = ectl_open(&o.com, "files", 0, &c, NULL)))
 		return r;
 	r = v->run(c, &o, args);
 	ctlc_close(c);
@@ -890,37 +766,18 @@ static const char overlay_usage[] =
     "read here and sent inline ('-': standard input); an invalid overlay\n"
     "changes nothing and the error names the file, line and JSON pointer.\n";
 
-/* Reads all of f (NUL-terminated). NULL on error. */
-static char *cc_slurp(FILE *f, size_t *len)
+static void overlay_print(struct json_object *res, const void *arg)
 {
-	size_t cap = 65536, n = 0, rd;
-	char *buf = malloc(cap), *nb;
-
-	while (buf && (rd = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-		n += rd;
-		if (cap - n - 1 == 0) {
-			nb = realloc(buf, cap * 2);
-			if (!nb) {
-				free(buf);
-				return NULL;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	if (!buf || ferror(f)) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
+	(void)arg;
+	printf("%s: %lld created, %lld replaced, %lld modified, %lld removed\n",
+	       cc_str(res, "name"), ectl_jint(res, "created"),
+	       ectl_jint(res, "replaced"), ectl_jint(res, "modified"),
+	       ectl_jint(res, "removed"));
 }
 
 int esxmockctl_overlay(int argc, char **argv)
 {
-	struct json_object *p, *res = NULL;
-	struct ctlc_error err;
+	struct json_object *p;
 	struct cc_opts o;
 	struct ctlc *c;
 	const char *file;
@@ -944,7 +801,7 @@ int esxmockctl_overlay(int argc, char **argv)
 			file, strerror(errno));
 		return EXIT_USAGE;
 	}
-	text = cc_slurp(f, &len);
+	text = ectl_slurp(f, &len);
 	if (f != stdin)
 		fclose(f);
 	if (!text) {
@@ -959,26 +816,13 @@ int esxmockctl_overlay(int argc, char **argv)
 	    p, "name",
 	    json_object_new_string(strcmp(file, "-") ? file : "<stdin>"));
 	free(text);
-	if ((r = cc_open(&o, "overlay", &c, NULL))) {
+	if ((r = ectl_open(&o.com, "overlay", 0, &c, NULL))) {
 		json_object_put(p);
 		return r;
 	}
-	r = ctlc_call(c, "manifest.load", p, &res, &err);
+	r = ectl_call_print(c, &o.com, "overlay", "manifest.load", p,
+			    overlay_print, NULL);
 	json_object_put(p);
-	if (r < 0) {
-		r = cc_report("overlay", r, &err);
-	} else {
-		if (o.json)
-			cc_print_json(res, false);
-		else
-			printf("%s: %lld created, %lld replaced, %lld "
-			       "modified, %lld removed\n",
-			       cc_str(res, "name"), cc_int(res, "created"),
-			       cc_int(res, "replaced"), cc_int(res, "modified"),
-			       cc_int(res, "removed"));
-		json_object_put(res);
-		r = 0;
-	}
 	ctlc_close(c);
 	return r;
 }

@@ -7,7 +7,6 @@
 #include "esxmockctl_exec.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,32 +14,17 @@
 
 #include <json-c/json.h>
 
-#include "client.h"
-
-#define EXIT_RPC 1
-#define EXIT_USAGE 2
-#define EXIT_CONN 3
+#include "esxmockctl_common.h"
 
 struct xc_opts {
-	const char *connect;
-	const char *token;
-	bool json;
-	int timeout_ms;
+	struct ectl_opts com;
 	long long limit;    /* invocations list --limit; -1: not given */
 	long long count;    /* invocations follow --count; 0: forever */
 	const char *answer; /* invocations follow --answer JSON|@FILE */
 };
 
-static const char xc_common_help[] =
-    "  -c, --connect HOST:PORT  daemon's control address (default "
-    "$" CTLC_ENV_ADDRESS " or " CTLC_DEFAULT_ADDRESS ")\n"
-    "  -t, --token TOKEN        control token (default $" CTLC_ENV_TOKEN ")\n"
-    "  -j, --json               print JSON instead of text\n"
-    "      --timeout MS         per-request timeout (default 30000; 0: "
-    "none)\n"
-    "  -h, --help               this text\n"
-    "exit status: 0 ok, 1 the daemon answered with an error, 2 usage, "
-    "3 cannot talk to the daemon\n";
+static const char xc_common_help[] = ECTL_HELP_ADDRESS ECTL_HELP_JSON
+    ECTL_HELP_TIMEOUT ECTL_HELP_HELP ECTL_HELP_EXIT;
 
 static const char exec_usage[] =
     "usage: esxmockctl exec add [options] RULE-JSON|-|@FILE  add an exec "
@@ -77,29 +61,28 @@ static const char inv_usage[] =
     "but remote: '{\"style\":\"static\",\"stdout\":\"hello\\n\","
     "\"exit\":0}'\n";
 
-enum { O_TIMEOUT = 256, O_LIMIT, O_COUNT, O_ANSWER };
+enum { O_LIMIT = 256, O_COUNT, O_ANSWER };
 
 static const struct option xc_longopts[] = {
-    {"connect", required_argument, NULL, 'c'},
-    {"token", required_argument, NULL, 't'},
-    {"json", no_argument, NULL, 'j'},
-    {"timeout", required_argument, NULL, O_TIMEOUT},
-    {"help", no_argument, NULL, 'h'},
     {"limit", required_argument, NULL, O_LIMIT},
     {"count", required_argument, NULL, O_COUNT},
     {"answer", required_argument, NULL, O_ANSWER},
     {NULL, 0, NULL, 0},
 };
 
-static int xc_number(const char *what, const char *s, long long *out)
+/* One of the exec and invocations options. */
+static int xc_opt(void *ctx, int c, const char *arg)
 {
-	char *end;
+	struct xc_opts *o = ctx;
 
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	if (errno || !*s || *end || *out < 0) {
-		fprintf(stderr, "esxmockctl: invalid %s '%s'\n", what, s);
-		return -1;
+	switch (c) {
+	case O_LIMIT:
+		return ectl_number("limit", arg, &o->limit);
+	case O_COUNT:
+		return ectl_number("count", arg, &o->count);
+	case O_ANSWER:
+		o->answer = arg;
+		break;
 	}
 	return 0;
 }
@@ -108,126 +91,22 @@ static int xc_number(const char *what, const char *s, long long *out)
  * usage error, -2 after --help. */
 static int xc_parse(int argc, char **argv, struct xc_opts *o, const char *usage)
 {
-	long long n;
-	int c;
+	const struct ectl_parser p = {
+	    .usage = usage,
+	    .help = xc_common_help,
+	    .longopts = xc_longopts,
+	    .opt = xc_opt,
+	    .ctx = o,
+	};
 
 	memset(o, 0, sizeof(*o));
-	o->connect = ctlc_default_address();
-	o->token = getenv(CTLC_ENV_TOKEN);
-	o->timeout_ms = 30000;
 	o->limit = -1;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:t:jh", xc_longopts, NULL)) !=
-	       -1) {
-		switch (c) {
-		case 'c':
-			o->connect = optarg;
-			break;
-		case 't':
-			o->token = optarg;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case O_TIMEOUT:
-			if (xc_number("timeout", optarg, &n))
-				return -1;
-			o->timeout_ms = (int)n;
-			break;
-		case 'h':
-			printf("%s%s", usage, xc_common_help);
-			return -2;
-		case O_LIMIT:
-			if (xc_number("limit", optarg, &o->limit))
-				return -1;
-			break;
-		case O_COUNT:
-			if (xc_number("count", optarg, &o->count))
-				return -1;
-			break;
-		case O_ANSWER:
-			o->answer = optarg;
-			break;
-		default:
-			fprintf(stderr,
-				"esxmockctl: unknown or incomplete option "
-				"'%s'\n%s",
-				argv[optind - 1], usage);
-			return -1;
-		}
-	}
-	return optind;
-}
-
-static int xc_report(const char *cmd, int r, const struct ctlc_error *err)
-{
-	if (r == -EREMOTEIO) {
-		if (err->errno_name[0])
-			fprintf(stderr, "esxmockctl: %s: %s (%s)\n", cmd,
-				err->message, err->errno_name);
-		else
-			fprintf(stderr, "esxmockctl: %s: %s (code %d)\n", cmd,
-				err->message, err->code);
-		return EXIT_RPC;
-	}
-	fprintf(stderr, "esxmockctl: %s: %s\n", cmd, err->message);
-	return EXIT_CONN;
-}
-
-static int xc_open(const struct xc_opts *o, const char *cmd, struct ctlc **c)
-{
-	struct ctlc_error err;
-	int r;
-
-	if ((r = ctlc_connect(o->connect, o->timeout_ms, c, &err)) < 0) {
-		fprintf(stderr, "esxmockctl: %s: %s\n", cmd, err.message);
-		return EXIT_CONN;
-	}
-	if ((r = ctlc_hello(*c, o->token, NULL, &err)) < 0) {
-		ctlc_close(*c);
-		*c = NULL;
-		return xc_report(cmd, r, &err);
-	}
-	return 0;
-}
-
-static int xc_call(struct ctlc *c, const char *cmd, const char *method,
-		   struct json_object *params, struct json_object **res)
-{
-	struct ctlc_error err;
-	int r = ctlc_call(c, method, params, res, &err);
-
-	return r < 0 ? xc_report(cmd, r, &err) : 0;
+	return ectl_parse(argc, argv, &o->com, &p);
 }
 
 static const char *js(struct json_object *o, const char *k)
 {
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) || !v)
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static long long ji(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) || !v)
-		return 0;
-	return (long long)json_object_get_int64(v);
-}
-
-static const char *jtext(struct json_object *o)
-{
-	return json_object_to_json_string_ext(
-	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-}
-
-static void print_json(struct json_object *o)
-{
-	printf("%s\n", jtext(o));
+	return ectl_jstr(o, k, NULL);
 }
 
 /* Untrusted bytes (argv, paths): control characters and backslashes as
@@ -249,35 +128,6 @@ static void put_word(const char *s)
 		putchar('\'');
 }
 
-/* JSON text given as an argument, "-" (stdin) or "@FILE"; must be an
- * object. NULL with a message naming what. */
-static struct json_object *xc_object_arg(const char *cmd, const char *what,
-					 const char *arg)
-{
-	enum json_tokener_error jerr = json_tokener_success;
-	struct json_object *o;
-
-	if (!strcmp(arg, "-"))
-		o = json_object_from_fd(0);
-	else if (arg[0] == '@')
-		o = json_object_from_file(arg + 1);
-	else
-		o = json_tokener_parse_verbose(arg, &jerr);
-	if (!o || !json_object_is_type(o, json_type_object)) {
-		fprintf(
-		    stderr,
-		    "esxmockctl: %s: the %s '%s' is not a JSON object%s%s\n",
-		    cmd, what, arg,
-		    o || arg[0] == '@' || !strcmp(arg, "-") ? "" : ": ",
-		    o || arg[0] == '@' || !strcmp(arg, "-")
-			? ""
-			: json_tokener_error_desc(jerr));
-		json_object_put(o);
-		return NULL;
-	}
-	return o;
-}
-
 /* ---- exec ------------------------------------------------------------------
  */
 
@@ -290,26 +140,37 @@ static void print_rule_human(struct json_object *r)
 	if (json_object_object_get_ex(r, "image", &v) &&
 	    json_object_get_boolean(v))
 		printf(" image");
-	printf(" hits %lld nodes %lld", ji(r, "hits"), ji(r, "nodes"));
+	printf(" hits %lld nodes %lld", ectl_jint(r, "hits"),
+	       ectl_jint(r, "nodes"));
 	if (js(r, "label")) {
 		printf(" ");
 		put_word(js(r, "label"));
 	}
 	if (json_object_object_get_ex(r, "match", &v))
-		printf(" match %s", jtext(v));
+		printf(" match %s", ectl_json_text(v, false));
 	if (json_object_object_get_ex(r, "answer", &v))
-		printf(" answer %s", jtext(v));
+		printf(" answer %s", ectl_json_text(v, false));
 	printf("\n");
 }
 
 /* rule: exec add's rule (taken), parsed before connecting */
+static void exec_print_list(struct json_object *res, const void *arg)
+{
+	struct json_object *arr;
+	size_t i;
+
+	(void)arg;
+	if (json_object_object_get_ex(res, "rules", &arr))
+		for (i = 0; i < json_object_array_length(arr); i++)
+			print_rule_human(json_object_array_get_idx(arr, i));
+}
+
 static int exec_do(struct ctlc *c, const struct xc_opts *o, const char *verb,
 		   const char *arg, struct json_object *rule)
 {
-	struct json_object *p = rule, *res = NULL, *arr;
+	struct json_object *p = rule;
 	const char *method, *show = NULL;
 	char cmd[32];
-	size_t i;
 	int r;
 
 	snprintf(cmd, sizeof(cmd), "exec %s", verb);
@@ -327,17 +188,9 @@ static int exec_do(struct ctlc *c, const struct xc_opts *o, const char *verb,
 	} else {
 		method = "exec.list";
 	}
-	r = xc_call(c, cmd, method, p, &res);
+	r = ectl_call_print(c, &o->com, cmd, method, p,
+			    show ? ectl_print_member : exec_print_list, show);
 	json_object_put(p);
-	if (!r && o->json) {
-		print_json(res);
-	} else if (!r && show) {
-		printf("%s\n", js(res, show) ? js(res, show) : "");
-	} else if (!r && json_object_object_get_ex(res, "rules", &arr)) {
-		for (i = 0; i < json_object_array_length(arr); i++)
-			print_rule_human(json_object_array_get_idx(arr, i));
-	}
-	json_object_put(res);
 	return r;
 }
 
@@ -378,9 +231,9 @@ int esxmockctl_exec(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!strcmp(verb, "add") &&
-	    !(rule = xc_object_arg("exec add", "rule", argv[first])))
+	    !(rule = ectl_json_arg("exec add", "rule", argv[first], 0)))
 		return EXIT_USAGE;
-	if ((r = xc_open(&o, "exec", &c))) {
+	if ((r = ectl_open(&o.com, "exec", ECTL_HELLO_AS_CALL, &c, NULL))) {
 		json_object_put(rule);
 		return r;
 	}
@@ -413,7 +266,7 @@ static void print_inv_human(struct json_object *inv)
 {
 	struct json_object *v;
 
-	printf("#%lld ", ji(inv, "id"));
+	printf("#%lld ", ectl_jint(inv, "id"));
 	put_word(js(inv, "path") ? js(inv, "path") : "?");
 	printf(":");
 	print_argv(inv);
@@ -422,7 +275,8 @@ static void print_inv_human(struct json_object *inv)
 		put_word(js(inv, "caller"));
 		printf(")");
 	}
-	printf(" pid %lld uid %lld", ji(inv, "pid"), ji(inv, "uid"));
+	printf(" pid %lld uid %lld", ectl_jint(inv, "pid"),
+	       ectl_jint(inv, "uid"));
 	if (js(inv, "rule"))
 		printf(" rule %s", js(inv, "rule"));
 	if (js(inv, "style"))
@@ -435,18 +289,29 @@ static void print_inv_human(struct json_object *inv)
 		if (json_object_get_int64(v) < 0)
 			printf(" out - err -");
 		else
-			printf(" out %lld err %lld", ji(inv, "stdout_bytes"),
-			       ji(inv, "stderr_bytes"));
+			printf(" out %lld err %lld",
+			       ectl_jint(inv, "stdout_bytes"),
+			       ectl_jint(inv, "stderr_bytes"));
 	}
 	if (json_object_object_get_ex(inv, "duration_ms", &v))
 		printf(" %.1fms", json_object_get_double(v));
 	printf("\n");
 }
 
+static void inv_print_list(struct json_object *res, const void *arg)
+{
+	struct json_object *arr;
+	size_t i;
+
+	(void)arg;
+	if (json_object_object_get_ex(res, "invocations", &arr))
+		for (i = 0; i < json_object_array_length(arr); i++)
+			print_inv_human(json_object_array_get_idx(arr, i));
+}
+
 static int inv_list(struct ctlc *c, const struct xc_opts *o)
 {
-	struct json_object *p = NULL, *res = NULL, *arr;
-	size_t i;
+	struct json_object *p = NULL;
 	int r;
 
 	if (o->limit >= 0) {
@@ -454,15 +319,9 @@ static int inv_list(struct ctlc *c, const struct xc_opts *o)
 		json_object_object_add(p, "limit",
 				       json_object_new_int64(o->limit));
 	}
-	r = xc_call(c, "invocations list", "invocations.list", p, &res);
+	r = ectl_call_print(c, &o->com, "invocations list", "invocations.list",
+			    p, inv_print_list, NULL);
 	json_object_put(p);
-	if (!r && o->json) {
-		print_json(res);
-	} else if (!r && json_object_object_get_ex(res, "invocations", &arr)) {
-		for (i = 0; i < json_object_array_length(arr); i++)
-			print_inv_human(json_object_array_get_idx(arr, i));
-	}
-	json_object_put(res);
 	return r;
 }
 
@@ -472,8 +331,8 @@ static struct json_object *inv_answer_params(const char *id, const char *arg)
 	struct json_object *p, *ans;
 	long long n;
 
-	if (xc_number("invocation id", id, &n) ||
-	    !(ans = xc_object_arg("invocations answer", "answer", arg)))
+	if (ectl_number("invocation id", id, &n) ||
+	    !(ans = ectl_json_arg("invocations answer", "answer", arg, 0)))
 		return NULL;
 	p = json_object_new_object();
 	json_object_object_add(p, "id", json_object_new_int64(n));
@@ -484,16 +343,11 @@ static struct json_object *inv_answer_params(const char *id, const char *arg)
 static int inv_answer(struct ctlc *c, const struct xc_opts *o,
 		      struct json_object *p)
 {
-	struct json_object *res = NULL;
-	int r;
+	int r = ectl_call_print(c, &o->com, "invocations answer",
+				"invocations.answer", p, ectl_print_member,
+				"style");
 
-	r = xc_call(c, "invocations answer", "invocations.answer", p, &res);
 	json_object_put(p);
-	if (!r && o->json)
-		print_json(res);
-	else if (!r)
-		printf("%s\n", js(res, "style") ? js(res, "style") : "");
-	json_object_put(res);
 	return r;
 }
 
@@ -524,13 +378,14 @@ static int inv_follow(struct ctlc *c, const struct xc_opts *o)
 	size_t i;
 	int r;
 
-	if (o->answer &&
-	    !(ans = xc_object_arg("invocations follow", "answer", o->answer))) {
+	if (o->answer && !(ans = ectl_json_arg("invocations follow", "answer",
+					       o->answer, 0))) {
 		json_object_put(f.queued);
 		return EXIT_USAGE;
 	}
 	ctlc_on_notify(c, inv_notify, &f);
-	r = xc_call(c, "invocations follow", "invocations.follow", NULL, &res);
+	r = ectl_call(c, "invocations follow", "invocations.follow", NULL,
+		      &res);
 	json_object_put(res);
 	if (!r) /* on stderr: scripts wait for it before running programs */
 		fprintf(stderr, "esxmockctl: invocations follow: following\n");
@@ -539,13 +394,13 @@ static int inv_follow(struct ctlc *c, const struct xc_opts *o)
 			int w = ctlc_wait_notify(c, -1, &err);
 
 			if (w < 0 && w != -ETIMEDOUT)
-				r = xc_report("invocations follow", w, &err);
+				r = ectl_report("invocations follow", w, &err);
 			continue;
 		}
 		for (i = 0; !r && i < json_object_array_length(f.queued); i++) {
 			inv = json_object_array_get_idx(f.queued, i);
-			if (o->json)
-				print_json(inv);
+			if (o->com.json)
+				ectl_print_json(inv, false);
 			else
 				print_inv_human(inv);
 			fflush(stdout);
@@ -553,7 +408,8 @@ static int inv_follow(struct ctlc *c, const struct xc_opts *o)
 				p = json_object_new_object();
 				json_object_object_add(
 				    p, "id",
-				    json_object_new_int64(ji(inv, "id")));
+				    json_object_new_int64(
+					ectl_jint(inv, "id")));
 				json_object_object_add(p, "answer",
 						       json_object_get(ans));
 				/* a gone invocation (timed out) is reported,
@@ -562,11 +418,11 @@ static int inv_follow(struct ctlc *c, const struct xc_opts *o)
 						  NULL, &err);
 
 				if (a == -EREMOTEIO)
-					xc_report("invocations follow", a,
-						  &err);
+					ectl_report("invocations follow", a,
+						    &err);
 				else if (a < 0)
-					r = xc_report("invocations follow", a,
-						      &err);
+					r = ectl_report("invocations follow", a,
+							&err);
 				json_object_put(p);
 			}
 			done++;
@@ -617,7 +473,8 @@ int esxmockctl_invocations(int argc, char **argv)
 	if (want == 2 &&
 	    !(params = inv_answer_params(argv[first], argv[first + 1])))
 		return EXIT_USAGE;
-	if ((r = xc_open(&o, "invocations", &c))) {
+	if ((r = ectl_open(&o.com, "invocations", ECTL_HELLO_AS_CALL, &c,
+			   NULL))) {
 		json_object_put(params);
 		return r;
 	}
@@ -626,7 +483,7 @@ int esxmockctl_invocations(int argc, char **argv)
 	} else if (params) {
 		r = inv_answer(c, &o, params);
 	} else {
-		ctlc_set_timeout(c, o.timeout_ms);
+		ctlc_set_timeout(c, o.com.timeout_ms);
 		r = inv_follow(c, &o);
 	}
 	ctlc_close(c);

@@ -8,7 +8,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,19 +16,12 @@
 #include <json-c/json.h>
 
 #include "b64.h"
-#include "client.h"
-
-#define EXIT_RPC 1
-#define EXIT_USAGE 2
-#define EXIT_CONN 3
+#include "esxmockctl_common.h"
 
 struct rc_opts {
-	const char *connect;
-	const char *token;
-	bool json;
+	struct ectl_opts com;
 	bool follow;
 	bool all;
-	int timeout_ms;
 	long long count;      /* -1: not given */
 	long long wait_ms;    /* rules wait --timeout-ms */
 	long long since;      /* log --since */
@@ -41,20 +33,11 @@ struct rc_opts {
 	struct json_object *ops; /* log --op, repeated */
 };
 
-static const char rc_common_help[] =
-    "  -c, --connect HOST:PORT  daemon's control address (default "
-    "$" CTLC_ENV_ADDRESS " or " CTLC_DEFAULT_ADDRESS ")\n"
-    "  -t, --token TOKEN        control token (default $" CTLC_ENV_TOKEN ")\n"
-    "  -j, --json               print JSON instead of text\n"
-    "      --timeout MS         per-request timeout (default 30000; 0: "
-    "none)\n"
-    "  -h, --help               this text\n"
-    "exit status: 0 ok, 1 the daemon answered with an error, 2 usage, "
-    "3 cannot talk to the daemon\n";
+static const char rc_common_help[] = ECTL_HELP_ADDRESS ECTL_HELP_JSON
+    ECTL_HELP_TIMEOUT ECTL_HELP_HELP ECTL_HELP_EXIT;
 
 enum {
-	O_TIMEOUT = 256,
-	O_COUNT,
+	O_COUNT = 256,
 	O_WAIT_MS,
 	O_SINCE,
 	O_LIMIT,
@@ -69,11 +52,6 @@ enum {
 };
 
 static const struct option rc_longopts[] = {
-    {"connect", required_argument, NULL, 'c'},
-    {"token", required_argument, NULL, 't'},
-    {"json", no_argument, NULL, 'j'},
-    {"timeout", required_argument, NULL, O_TIMEOUT},
-    {"help", no_argument, NULL, 'h'},
     {"follow", no_argument, NULL, 'f'},
     {"count", required_argument, NULL, O_COUNT},
     {"timeout-ms", required_argument, NULL, O_WAIT_MS},
@@ -91,191 +69,87 @@ static const struct option rc_longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int rc_number(const char *what, const char *s, long long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	if (errno || !*s || *end || *out < 0) {
-		fprintf(stderr, "esxmockctl: invalid %s '%s'\n", what, s);
-		return -1;
-	}
-	return 0;
-}
-
 static void rc_release(struct rc_opts *o)
 {
 	json_object_put(o->ops);
 	o->ops = NULL;
 }
 
-/* Returns the index of the first operand, -1 on a usage error, -2 after
- * --help. */
-static int rc_parse(int argc, char **argv, struct rc_opts *o, const char *usage)
+/* One of the rules and log options. */
+static int rc_opt(void *ctx, int c, const char *arg)
 {
-	long long n;
-	int c;
+	struct rc_opts *o = ctx;
 
-	memset(o, 0, sizeof(*o));
-	o->connect = ctlc_default_address();
-	o->token = getenv(CTLC_ENV_TOKEN);
-	o->timeout_ms = 30000;
-	o->count = o->wait_ms = o->limit = o->pid = -1;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:t:jhfo:", rc_longopts, NULL)) !=
-	       -1) {
-		switch (c) {
-		case 'c':
-			o->connect = optarg;
-			break;
-		case 't':
-			o->token = optarg;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case O_TIMEOUT:
-			if (rc_number("timeout", optarg, &n))
-				return -1;
-			o->timeout_ms = (int)n;
-			break;
-		case 'h':
-			printf("%s%s", usage, rc_common_help);
-			return -2;
-		case 'f':
-			o->follow = true;
-			break;
-		case O_COUNT:
-			if (rc_number("count", optarg, &o->count))
-				return -1;
-			break;
-		case O_WAIT_MS:
-			if (rc_number("timeout-ms", optarg, &o->wait_ms))
-				return -1;
-			break;
-		case O_SINCE:
-			if (rc_number("since", optarg, &o->since))
-				return -1;
-			break;
-		case O_LIMIT:
-			if (rc_number("limit", optarg, &o->limit))
-				return -1;
-			break;
-		case O_PID:
-			if (rc_number("pid", optarg, &o->pid))
-				return -1;
-			break;
-		case O_ERRNO:
-			o->err_name = optarg;
-			break;
-		case O_PATH:
-			o->path = optarg;
-			break;
-		case O_OP:
-			if (!o->ops && !(o->ops = json_object_new_array()))
-				return -1;
-			json_object_array_add(o->ops,
-					      json_object_new_string(optarg));
-			break;
-		case O_PROCESS:
-			o->process = optarg;
-			break;
-		case O_RESULT:
-			o->result = optarg;
-			break;
-		case O_RULE:
-			o->rule = optarg;
-			break;
-		case O_ALL:
-			o->all = true;
-			break;
-		case 'o':
-			o->out = optarg;
-			break;
-		default:
-			fprintf(stderr,
-				"esxmockctl: unknown or incomplete option "
-				"'%s'\n%s",
-				argv[optind - 1], usage);
+	switch (c) {
+	case 'f':
+		o->follow = true;
+		break;
+	case O_COUNT:
+		return ectl_number("count", arg, &o->count);
+	case O_WAIT_MS:
+		return ectl_number("timeout-ms", arg, &o->wait_ms);
+	case O_SINCE:
+		return ectl_number("since", arg, &o->since);
+	case O_LIMIT:
+		return ectl_number("limit", arg, &o->limit);
+	case O_PID:
+		return ectl_number("pid", arg, &o->pid);
+	case O_ERRNO:
+		o->err_name = arg;
+		break;
+	case O_PATH:
+		o->path = arg;
+		break;
+	case O_OP:
+		if (!o->ops && !(o->ops = json_object_new_array()))
 			return -1;
-		}
-	}
-	return optind;
-}
-
-static int rc_open(const struct rc_opts *o, const char *cmd, struct ctlc **c)
-{
-	struct ctlc_error err;
-
-	if (ctlc_connect(o->connect, o->timeout_ms, c, &err) < 0) {
-		fprintf(stderr, "esxmockctl: %s: %s\n", cmd, err.message);
-		return EXIT_CONN;
-	}
-	if (ctlc_hello(*c, o->token, NULL, &err) < 0) {
-		fprintf(stderr, "esxmockctl: %s: hello: %s\n", cmd,
-			err.message);
-		ctlc_close(*c);
-		*c = NULL;
-		return err.code ? EXIT_RPC : EXIT_CONN;
+		json_object_array_add(o->ops, json_object_new_string(arg));
+		break;
+	case O_PROCESS:
+		o->process = arg;
+		break;
+	case O_RESULT:
+		o->result = arg;
+		break;
+	case O_RULE:
+		o->rule = arg;
+		break;
+	case O_ALL:
+		o->all = true;
+		break;
+	case 'o':
+		o->out = arg;
+		break;
 	}
 	return 0;
 }
 
-static int rc_report(const char *cmd, int r, const struct ctlc_error *err)
+/* Returns the index of the first operand, -1 on a usage error, -2 after
+ * --help. */
+static int rc_parse(int argc, char **argv, struct rc_opts *o, const char *usage)
 {
-	if (r == -EREMOTEIO) {
-		if (err->errno_name[0])
-			fprintf(stderr, "esxmockctl: %s: %s (%s)\n", cmd,
-				err->message, err->errno_name);
-		else
-			fprintf(stderr, "esxmockctl: %s: %s (code %d)\n", cmd,
-				err->message, err->code);
-		return EXIT_RPC;
-	}
-	fprintf(stderr, "esxmockctl: %s: %s\n", cmd, err->message);
-	return EXIT_CONN;
+	const struct ectl_parser p = {
+	    .usage = usage,
+	    .help = rc_common_help,
+	    .shortopts = "fo:",
+	    .longopts = rc_longopts,
+	    .opt = rc_opt,
+	    .ctx = o,
+	};
+
+	memset(o, 0, sizeof(*o));
+	o->count = o->wait_ms = o->limit = o->pid = -1;
+	return ectl_parse(argc, argv, &o->com, &p);
 }
 
 static const char *js(struct json_object *o, const char *k)
 {
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) || !v)
-		return NULL;
-	return json_object_get_string(v);
+	return ectl_jstr(o, k, NULL);
 }
 
 static bool jhas(struct json_object *o, const char *k)
 {
 	return json_object_object_get_ex(o, k, NULL);
-}
-
-static long long ji(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) || !v)
-		return 0;
-	return (long long)json_object_get_int64(v);
-}
-
-static void print_json(struct json_object *o)
-{
-	printf("%s\n",
-	       json_object_to_json_string_ext(
-		   o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-}
-
-/* Calls method; on success *res (may be NULL). Returns an exit status. */
-static int rc_call(struct ctlc *c, const char *cmd, const char *method,
-		   struct json_object *params, struct json_object **res)
-{
-	struct ctlc_error err;
-	int r = ctlc_call(c, method, params, res, &err);
-
-	return r < 0 ? rc_report(cmd, r, &err) : 0;
 }
 
 /* ---- the human forms ------------------------------------------------------
@@ -315,15 +189,15 @@ static void print_invoke_human(struct json_object *e)
 		printf(" ...");
 	printf(" style %s", js(e, "style") ? js(e, "style") : "none");
 	if (jhas(e, "signal"))
-		printf(" signal %lld", ji(e, "signal"));
+		printf(" signal %lld", ectl_jint(e, "signal"));
 	else if (jhas(e, "exit"))
-		printf(" exit %lld", ji(e, "exit"));
-	if (ji(e, "stdout_bytes") >= 0)
-		printf(" out %lld", ji(e, "stdout_bytes"));
+		printf(" exit %lld", ectl_jint(e, "exit"));
+	if (ectl_jint(e, "stdout_bytes") >= 0)
+		printf(" out %lld", ectl_jint(e, "stdout_bytes"));
 	else
 		printf(" out -");
-	if (ji(e, "stderr_bytes") >= 0)
-		printf(" err %lld", ji(e, "stderr_bytes"));
+	if (ectl_jint(e, "stderr_bytes") >= 0)
+		printf(" err %lld", ectl_jint(e, "stderr_bytes"));
 	else
 		printf(" err -");
 	if (js(e, "image_rule"))
@@ -336,9 +210,9 @@ static void print_invoke_human(struct json_object *e)
 static void print_event_human(struct json_object *e)
 {
 	const char *t = js(e, "time"), *res = js(e, "result"), *p;
-	long long dur = ji(e, "duration_ns");
+	long long dur = ectl_jint(e, "duration_ns");
 
-	printf("#%lld ", ji(e, "seq"));
+	printf("#%lld ", ectl_jint(e, "seq"));
 	if (t && (p = strchr(t, 'T')))
 		printf("%.*s ", (int)strcspn(p + 1, "Z"), p + 1);
 	printf("%s ", js(e, "op") ? js(e, "op") : "?");
@@ -347,20 +221,21 @@ static void print_event_human(struct json_object *e)
 		printf(" -> ");
 		put_escaped(stdout, js(e, "path2"));
 	}
-	printf(" pid %lld", ji(e, "pid"));
+	printf(" pid %lld", ectl_jint(e, "pid"));
 	if (js(e, "process")) {
 		printf(" (");
 		put_escaped(stdout, js(e, "process"));
 		printf(")");
 	}
-	printf(" uid %lld", ji(e, "uid"));
+	printf(" uid %lld", ectl_jint(e, "uid"));
 	if (jhas(e, "flags"))
-		printf(" flags 0x%llx", ji(e, "flags"));
+		printf(" flags 0x%llx", ectl_jint(e, "flags"));
 	if (jhas(e, "offset"))
-		printf(" off %lld len %lld", ji(e, "offset"), ji(e, "length"));
+		printf(" off %lld len %lld", ectl_jint(e, "offset"),
+		       ectl_jint(e, "length"));
 	printf(" = %s", res ? res : "?");
 	if (jhas(e, "bytes"))
-		printf(" %lld bytes", ji(e, "bytes"));
+		printf(" %lld bytes", ectl_jint(e, "bytes"));
 	if (jhas(e, "argv"))
 		print_invoke_human(e);
 	if (js(e, "rule"))
@@ -385,7 +260,7 @@ static void print_event_human(struct json_object *e)
 static void print_event(struct json_object *e, bool json)
 {
 	if (json)
-		print_json(e);
+		ectl_print_json(e, false);
 	else
 		print_event_human(e);
 	fflush(stdout);
@@ -396,12 +271,12 @@ static void print_rule_human(struct json_object *r)
 	struct json_object *v;
 
 	printf("%s %s calls %lld hits %lld held %lld", js(r, "id"),
-	       js(r, "origin") ? js(r, "origin") : "?", ji(r, "calls"),
-	       ji(r, "hits"), ji(r, "held"));
+	       js(r, "origin") ? js(r, "origin") : "?", ectl_jint(r, "calls"),
+	       ectl_jint(r, "hits"), ectl_jint(r, "held"));
 	if (jhas(r, "captured_bytes"))
-		printf(" captured %lld", ji(r, "captured_bytes"));
+		printf(" captured %lld", ectl_jint(r, "captured_bytes"));
 	if (jhas(r, "written_bytes"))
-		printf(" written %lld", ji(r, "written_bytes"));
+		printf(" written %lld", ectl_jint(r, "written_bytes"));
 	if (js(r, "label")) {
 		printf(" \"");
 		put_escaped(stdout, js(r, "label"));
@@ -441,56 +316,18 @@ static const char rules_usage[] =
     "         \"ops\":[\"read\"],\"process\":\"cat\"},\"action\":{\"fail\":"
     "\"EIO\"}}'\n";
 
-/* Reads all of stdin (for "rules add -"). */
-static char *read_stdin(void)
-{
-	size_t cap = 4096, len = 0, n;
-	char *buf = malloc(cap), *p;
-
-	while (buf && (n = fread(buf + len, 1, cap - len - 1, stdin)) > 0) {
-		len += n;
-		if (cap - len - 1 == 0) {
-			p = realloc(buf, cap * 2);
-			if (!p) {
-				free(buf);
-				return NULL;
-			}
-			buf = p;
-			cap *= 2;
-		}
-	}
-	if (buf)
-		buf[len] = '\0';
-	return buf;
-}
-
 static int rules_add(struct ctlc *c, const struct rc_opts *o, const char *arg)
 {
 	struct json_object *params, *res = NULL;
-	enum json_tokener_error jerr;
-	char *text = NULL;
 	int r;
 
-	if (!strcmp(arg, "-") && !(arg = text = read_stdin())) {
-		fprintf(stderr, "esxmockctl: rules add: cannot read stdin\n");
+	if (!(params = ectl_json_arg("rules add", "rule", arg, ECTL_ARG_TEXT)))
 		return EXIT_USAGE;
-	}
-	params = json_tokener_parse_verbose(arg, &jerr);
-	free(text);
-	if (!params || !json_object_is_type(params, json_type_object)) {
-		fprintf(stderr,
-			"esxmockctl: rules add: the rule is not a JSON object"
-			"%s%s\n",
-			params ? "" : ": ",
-			params ? "" : json_tokener_error_desc(jerr));
-		json_object_put(params);
-		return EXIT_USAGE;
-	}
-	r = rc_call(c, "rules add", "rules.add", params, &res);
+	r = ectl_call(c, "rules add", "rules.add", params, &res);
 	json_object_put(params);
 	if (!r) {
-		if (o->json)
-			print_json(res);
+		if (o->com.json)
+			ectl_print_json(res, false);
 		else
 			printf("%s\n", js(res, "id"));
 	}
@@ -498,10 +335,20 @@ static int rules_add(struct ctlc *c, const struct rc_opts *o, const char *arg)
 	return r;
 }
 
+static void rules_print_list(struct json_object *res, const void *arg)
+{
+	struct json_object *arr;
+	size_t i;
+
+	(void)arg;
+	if (json_object_object_get_ex(res, "rules", &arr))
+		for (i = 0; i < json_object_array_length(arr); i++)
+			print_rule_human(json_object_array_get_idx(arr, i));
+}
+
 static int rules_list(struct ctlc *c, const struct rc_opts *o, const char *id)
 {
-	struct json_object *params = NULL, *res = NULL, *arr;
-	size_t i;
+	struct json_object *params = NULL;
 	int r;
 
 	if (id) {
@@ -509,15 +356,9 @@ static int rules_list(struct ctlc *c, const struct rc_opts *o, const char *id)
 		json_object_object_add(params, "id",
 				       json_object_new_string(id));
 	}
-	r = rc_call(c, "rules list", "rules.list", params, &res);
+	r = ectl_call_print(c, &o->com, "rules list", "rules.list", params,
+			    rules_print_list, NULL);
 	json_object_put(params);
-	if (!r && o->json) {
-		print_json(res);
-	} else if (!r && json_object_object_get_ex(res, "rules", &arr)) {
-		for (i = 0; i < json_object_array_length(arr); i++)
-			print_rule_human(json_object_array_get_idx(arr, i));
-	}
-	json_object_put(res);
 	return r;
 }
 
@@ -525,17 +366,10 @@ static int rules_simple(struct ctlc *c, const struct rc_opts *o,
 			const char *cmd, const char *method,
 			struct json_object *params, const char *show)
 {
-	struct json_object *res = NULL;
-	int r = rc_call(c, cmd, method, params, &res);
+	int r = ectl_call_print(c, &o->com, cmd, method, params,
+				show ? ectl_print_member : NULL, show);
 
 	json_object_put(params);
-	if (!r) {
-		if (o->json)
-			print_json(res);
-		else if (show)
-			printf("%s\n", js(res, show) ? js(res, show) : "");
-	}
-	json_object_put(res);
 	return r;
 }
 
@@ -550,11 +384,11 @@ static int rules_captured(struct ctlc *c, const struct rc_opts *o,
 	int r;
 
 	json_object_object_add(params, "id", json_object_new_string(id));
-	r = rc_call(c, "rules captured", "rules.captured", params, &res);
+	r = ectl_call(c, "rules captured", "rules.captured", params, &res);
 	json_object_put(params);
-	if (r || o->json) {
+	if (r || o->com.json) {
 		if (!r)
-			print_json(res);
+			ectl_print_json(res, false);
 		json_object_put(res);
 		return r;
 	}
@@ -618,7 +452,7 @@ int esxmockctl_rules(int argc, char **argv)
 		rc_release(&o);
 		return EXIT_USAGE;
 	}
-	if ((r = rc_open(&o, "rules", &c))) {
+	if ((r = ectl_open(&o.com, "rules", 0, &c, NULL))) {
 		rc_release(&o);
 		return r;
 	}
@@ -660,8 +494,8 @@ int esxmockctl_rules(int argc, char **argv)
 			json_object_object_add(
 			    p, "timeout_ms", json_object_new_int64(o.wait_ms));
 		/* the call lasts as long as the wait */
-		if (o.wait_ms >= 0 && o.timeout_ms &&
-		    o.wait_ms + 5000 > o.timeout_ms)
+		if (o.wait_ms >= 0 && o.com.timeout_ms &&
+		    o.wait_ms + 5000 > o.com.timeout_ms)
 			ctlc_set_timeout(c, (int)o.wait_ms + 5000);
 		r = rules_simple(c, &o, "rules wait", "rules.wait", p, "hits");
 	} else {
@@ -733,25 +567,25 @@ static int log_fetch_all(struct ctlc *c, const struct rc_opts *o,
 		    json_object_new_int64(limit >= 0 && limit - printed < 1000
 					      ? limit - printed
 					      : 1000));
-		r = rc_call(c, "log", "log.fetch", p, &res);
+		r = ectl_call(c, "log", "log.fetch", p, &res);
 		json_object_put(p);
 		if (r)
 			return r;
-		if (ji(res, "missed"))
+		if (ectl_jint(res, "missed"))
 			fprintf(stderr,
 				"esxmockctl: log: %lld events were dropped "
 				"before they could be read\n",
-				ji(res, "missed"));
+				ectl_jint(res, "missed"));
 		json_object_object_get_ex(res, "events", &ev);
 		for (i = 0; ev && i < json_object_array_length(ev); i++) {
 			e = json_object_array_get_idx(ev, i);
-			seq = ji(e, "seq");
+			seq = ectl_jint(e, "seq");
 			if (until && seq > until)
 				break;
-			print_event(e, o->json);
+			print_event(e, o->com.json);
 			printed++;
 		}
-		next = ji(res, "next");
+		next = ectl_jint(res, "next");
 		json_object_put(res);
 		res = NULL;
 		if (until && next > until)
@@ -786,8 +620,8 @@ static void log_notify(void *arg, const char *method,
 		json_object_array_add(ls->queued, json_object_get(e));
 		return;
 	}
-	if (ji(e, "seq") > ls->after)
-		print_event(e, ls->o->json);
+	if (ectl_jint(e, "seq") > ls->after)
+		print_event(e, ls->o->com.json);
 }
 
 static int log_follow(struct ctlc *c, struct rc_opts *o)
@@ -802,11 +636,11 @@ static int log_follow(struct ctlc *c, struct rc_opts *o)
 	ls.queued = json_object_new_array();
 	ctlc_on_notify(c, log_notify, &ls);
 	p = log_filters(o);
-	r = rc_call(c, "log", "log.follow", p, &res);
+	r = ectl_call(c, "log", "log.follow", p, &res);
 	json_object_put(p);
 	if (r)
 		goto out;
-	next = ji(res, "next");
+	next = ectl_jint(res, "next");
 	json_object_put(res);
 	/* the events kept up to the subscription, then the stream */
 	if (next > since && (r = log_fetch_all(c, o, &since, next, -1)))
@@ -815,13 +649,13 @@ static int log_follow(struct ctlc *c, struct rc_opts *o)
 	ls.backlog = false;
 	for (i = 0; i < json_object_array_length(ls.queued); i++) {
 		e = json_object_array_get_idx(ls.queued, i);
-		if (ji(e, "seq") > ls.after)
-			print_event(e, o->json);
+		if (ectl_jint(e, "seq") > ls.after)
+			print_event(e, o->com.json);
 	}
 	for (;;) {
 		r = ctlc_wait_notify(c, -1, &err);
 		if (r < 0 && r != -ETIMEDOUT) {
-			r = rc_report("log", r, &err);
+			r = ectl_report("log", r, &err);
 			break;
 		}
 	}
@@ -830,9 +664,14 @@ out:
 	return r;
 }
 
+static void log_print_cleared(struct json_object *res, const void *arg)
+{
+	(void)arg;
+	printf("%lld\n", ectl_jint(res, "cleared"));
+}
+
 int esxmockctl_log(int argc, char **argv)
 {
-	struct json_object *res = NULL;
 	struct rc_opts o;
 	struct ctlc *c;
 	bool clear = argc > 1 && !strcmp(argv[1], "clear");
@@ -851,19 +690,15 @@ int esxmockctl_log(int argc, char **argv)
 		rc_release(&o);
 		return EXIT_USAGE;
 	}
-	if ((r = rc_open(&o, "log", &c))) {
+	if ((r = ectl_open(&o.com, "log", 0, &c, NULL))) {
 		rc_release(&o);
 		return r;
 	}
 	if (clear) {
-		r = rc_call(c, "log clear", "log.clear", NULL, &res);
-		if (!r && o.json)
-			print_json(res);
-		else if (!r)
-			printf("%lld\n", ji(res, "cleared"));
-		json_object_put(res);
+		r = ectl_call_print(c, &o.com, "log clear", "log.clear", NULL,
+				    log_print_cleared, NULL);
 	} else if (o.follow) {
-		ctlc_set_timeout(c, o.timeout_ms);
+		ctlc_set_timeout(c, o.com.timeout_ms);
 		r = log_follow(c, &o);
 	} else {
 		since = o.since;

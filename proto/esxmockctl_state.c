@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,13 +18,10 @@
 
 #include <json-c/json.h>
 
-#include "client.h"
+#include "esxmockctl_common.h"
 #include "manifest.h"
 #include "state_journal.h"
 
-#define EXIT_RPC 1
-#define EXIT_USAGE 2
-#define EXIT_CONN 3
 #define ST_MANIFESTS 64
 
 static const char st_usage[] =
@@ -45,21 +41,41 @@ static const char st_usage[] =
     "  -a, --all                also directories whose only change is "
     "their times\n"
     "  -s, --state DIR          offline: read this state directory\n"
-    "  -m, --manifest FILE      offline: the manifests (repeat, in order)\n"
-    "  -c, --connect HOST:PORT  daemon's control address (default "
-    "$" CTLC_ENV_ADDRESS " or " CTLC_DEFAULT_ADDRESS ")\n"
-    "  -t, --token TOKEN        control token (default $" CTLC_ENV_TOKEN ")\n"
-    "  -j, --json               print the JSON result instead of text\n"
-    "  -h, --help               this text\n"
-    "exit status: 0 ok, 1 the daemon answered with an error, 2 usage, 3 "
-    "cannot talk to the daemon\n";
+    "  -m, --manifest FILE      offline: the manifests (repeat, in "
+    "order)\n" ECTL_HELP_ADDRESS ECTL_HELP_JSON_RESULT ECTL_HELP_HELP
+	ECTL_HELP_EXIT;
 
 struct st_opts {
-	const char *connect, *token, *state;
+	struct ectl_opts com; /* no --timeout: 30000 */
+	const char *state;
 	const char *manifests[ST_MANIFESTS];
 	size_t n_manifests;
-	bool json, all;
+	bool all;
 };
+
+/* One of the state options. */
+static int st_opt(void *ctx, int c, const char *arg)
+{
+	struct st_opts *o = ctx;
+
+	switch (c) {
+	case 'a':
+		o->all = true;
+		break;
+	case 's':
+		o->state = arg;
+		break;
+	case 'm':
+		if (o->n_manifests == ST_MANIFESTS) {
+			fprintf(stderr, "esxmockctl: state: too many "
+					"manifests\n");
+			return -1;
+		}
+		o->manifests[o->n_manifests++] = arg;
+		break;
+	}
+	return 0;
+}
 
 /* Parses options after the verb; returns the first operand's index, -1
  * on a usage error, -2 after --help. */
@@ -69,76 +85,27 @@ static int st_parse(int argc, char **argv, struct st_opts *o)
 	    {"all", no_argument, NULL, 'a'},
 	    {"state", required_argument, NULL, 's'},
 	    {"manifest", required_argument, NULL, 'm'},
-	    {"connect", required_argument, NULL, 'c'},
-	    {"token", required_argument, NULL, 't'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	int c;
+	const struct ectl_parser p = {
+	    .usage = st_usage,
+	    .who = "state",
+	    .no_timeout = true,
+	    .shortopts = "as:m:",
+	    .longopts = lo,
+	    .opt = st_opt,
+	    .ctx = o,
+	};
 
 	memset(o, 0, sizeof(*o));
-	o->connect = ctlc_default_address();
-	o->token = getenv(CTLC_ENV_TOKEN);
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "as:m:c:t:jh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			o->all = true;
-			break;
-		case 's':
-			o->state = optarg;
-			break;
-		case 'm':
-			if (o->n_manifests == ST_MANIFESTS) {
-				fprintf(stderr, "esxmockctl: state: too many "
-						"manifests\n");
-				return -1;
-			}
-			o->manifests[o->n_manifests++] = optarg;
-			break;
-		case 'c':
-			o->connect = optarg;
-			break;
-		case 't':
-			o->token = optarg;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'h':
-			fputs(st_usage, stdout);
-			return -2;
-		default:
-			fprintf(stderr,
-				"esxmockctl: state: unknown or incomplete "
-				"option '%s'\n%s",
-				argv[optind - 1], st_usage);
-			return -1;
-		}
-	}
-	return optind;
+	return ectl_parse(argc, argv, &o->com, &p);
 }
 
 /* ---- online ---------------------------------------------------------- */
 
 static const char *st_str(struct json_object *o, const char *k)
 {
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) || !v)
-		return "";
-	return json_object_get_string(v);
-}
-
-static long long st_int(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) || !v)
-		return 0;
-	return (long long)json_object_get_int64(v);
+	return ectl_jstr(o, k, "");
 }
 
 /* "M /etc/motd (content, mode 0644 -> 0600)" */
@@ -169,14 +136,14 @@ static void st_print_change(struct json_object *e)
 			       st_str(e, "mode"));
 		else if (!strcmp(w, "owner"))
 			printf("owner %lld:%lld -> %lld:%lld",
-			       st_int(e, "old_uid"), st_int(e, "old_gid"),
-			       st_int(e, "uid"), st_int(e, "gid"));
+			       ectl_jint(e, "old_uid"), ectl_jint(e, "old_gid"),
+			       ectl_jint(e, "uid"), ectl_jint(e, "gid"));
 		else if (!strcmp(w, "content") &&
 			 json_object_object_get_ex(e, "old_size", NULL))
 			printf("content, %lld -> %lld bytes",
-			       st_int(e, "old_size"), st_int(e, "size"));
+			       ectl_jint(e, "old_size"), ectl_jint(e, "size"));
 		else if (!strcmp(w, "content"))
-			printf("content, %lld bytes", st_int(e, "size"));
+			printf("content, %lld bytes", ectl_jint(e, "size"));
 		else
 			printf("%s", w);
 	}
@@ -192,31 +159,31 @@ static void st_print(const char *verb, struct json_object *res)
 		json_object_object_get_ex(res, "changes", &arr);
 		for (i = 0; arr && i < json_object_array_length(arr); i++)
 			st_print_change(json_object_array_get_idx(arr, i));
-		printf("%lld change(s)", st_int(res, "total"));
-		if (st_int(res, "hidden"))
+		printf("%lld change(s)", ectl_jint(res, "total"));
+		if (ectl_jint(res, "hidden"))
 			printf(", %lld directory time change(s) not shown "
 			       "(--all)",
-			       st_int(res, "hidden"));
+			       ectl_jint(res, "hidden"));
 		printf("; state dir %s\n", st_str(res, "state_dir"));
 	} else if (!strcmp(verb, "snapshots")) {
 		json_object_object_get_ex(res, "snapshots", &arr);
 		for (i = 0; arr && i < json_object_array_length(arr); i++) {
 			struct json_object *s =
 			    json_object_array_get_idx(arr, i);
-			time_t t = (time_t)st_int(s, "created");
+			time_t t = (time_t)ectl_jint(s, "created");
 			char when[32];
 
 			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S",
 				 localtime(&t));
 			printf("%-24s %s  %6lld nodes %10lld bytes\n",
-			       st_str(s, "name"), when, st_int(s, "nodes"),
-			       st_int(s, "bytes"));
+			       st_str(s, "name"), when, ectl_jint(s, "nodes"),
+			       ectl_jint(s, "bytes"));
 		}
 	} else {
 		printf("%s%s%s: %lld changed node(s) now, %lld visited\n", verb,
 		       st_str(res, "name")[0] ? " " : "", st_str(res, "name"),
-		       st_int(res, "changed_nodes"),
-		       st_int(res, "nodes_visited"));
+		       ectl_jint(res, "changed_nodes"),
+		       ectl_jint(res, "nodes_visited"));
 	}
 }
 
@@ -226,31 +193,18 @@ static int st_online(const struct st_opts *o, const char *verb,
 	struct json_object *res = NULL;
 	struct ctlc_error err;
 	struct ctlc *c;
+	char cmd[32];
 	int r;
 
-	if (ctlc_connect(o->connect, 30000, &c, &err) < 0) {
-		fprintf(stderr, "esxmockctl: state %s: %s\n", verb,
-			err.message);
-		return EXIT_CONN;
-	}
-	if (ctlc_hello(c, o->token, NULL, &err) < 0) {
-		fprintf(stderr, "esxmockctl: state %s: hello: %s\n", verb,
-			err.message);
-		ctlc_close(c);
-		return err.code ? EXIT_RPC : EXIT_CONN;
-	}
+	snprintf(cmd, sizeof(cmd), "state %s", verb);
+	if ((r = ectl_open(&o->com, cmd, 0, &c, NULL)))
+		return r;
 	r = ctlc_call(c, method, params, &res, &err);
 	ctlc_close(c);
-	if (r < 0) {
-		fprintf(stderr, "esxmockctl: state %s: %s%s%s%s\n", verb,
-			err.message, err.errno_name[0] ? " (" : "",
-			err.errno_name, err.errno_name[0] ? ")" : "");
-		return r == -EREMOTEIO ? EXIT_RPC : EXIT_CONN;
-	}
-	if (o->json)
-		printf("%s\n", json_object_to_json_string_ext(
-				   res, JSON_C_TO_STRING_PLAIN |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
+	if (r < 0)
+		return ectl_report_ex(cmd, r, &err, ECTL_REPORT_NO_CODE);
+	if (o->com.json)
+		ectl_print_json(res, false);
 	else
 		st_print(verb, res);
 	json_object_put(res);
@@ -510,10 +464,8 @@ static int st_offline(const struct st_opts *o)
 		fprintf(stderr,
 			"esxmockctl: state diff: the journal's last line is "
 			"incomplete (ignored, as esxfsd will)\n");
-	if (o->json)
-		printf("%s\n", json_object_to_json_string_ext(
-				   res, JSON_C_TO_STRING_PLAIN |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
+	if (o->com.json)
+		ectl_print_json(res, false);
 	else
 		st_print("diff", res);
 	json_object_put(res);
