@@ -7,10 +7,6 @@ set(ESXCTL_DIR ${CMAKE_CURRENT_LIST_DIR})
 file(GLOB ESXCTL_SRC CONFIGURE_DEPENDS
 	${ESXCTL_DIR}/ctl*.c ${ESXCTL_DIR}/rpc*.c)
 list(FILTER ESXCTL_SRC EXCLUDE REGEX "/rpc_host\\.c$")
-if(NOT TARGET esxb64)
-	add_library(esxb64 STATIC ${PROJECT_SOURCE_DIR}/proto/b64.c)
-	target_include_directories(esxb64 PUBLIC ${PROJECT_SOURCE_DIR}/proto)
-endif()
 add_library(esxctl STATIC ${ESXCTL_SRC})
 # -iquote, not -I: fsd/limits.h must not shadow the system <limits.h>
 target_compile_options(esxctl PUBLIC

@@ -9,6 +9,8 @@
 
 #include <json-c/json.h>
 
+#include "b64.h"
+
 static const struct {
 	const char *name;
 	enum mf_type type;
@@ -320,65 +322,6 @@ int mf_json_text(struct mf_ctx *c, const char *jptr, const char *what,
 	return 0;
 }
 
-/* Strict RFC 4648 base64 (padding required, no whitespace). */
-static int mf_b64_decode(const char *s, size_t len, char **out, size_t *out_len,
-			 size_t *bad)
-{
-	unsigned char *o;
-	size_t n = 0;
-	uint32_t acc = 0;
-	int bits = 0;
-	size_t pad = 0;
-
-	if (len % 4) {
-		*bad = len;
-		return -EINVAL;
-	}
-	o = malloc(len / 4 * 3 + 1);
-	if (!o)
-		return -ENOMEM;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		int v;
-
-		if (ch >= 'A' && ch <= 'Z')
-			v = ch - 'A';
-		else if (ch >= 'a' && ch <= 'z')
-			v = ch - 'a' + 26;
-		else if (ch >= '0' && ch <= '9')
-			v = ch - '0' + 52;
-		else if (ch == '+')
-			v = 62;
-		else if (ch == '/')
-			v = 63;
-		else if (ch == '=' && i + 2 >= len &&
-			 (i + 1 == len || s[i + 1] == '=')) {
-			pad++;
-			continue;
-		} else {
-			*bad = i;
-			free(o);
-			return -EINVAL;
-		}
-		if (pad) {
-			*bad = i;
-			free(o);
-			return -EINVAL;
-		}
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			o[n++] = (unsigned char)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
-	}
-	o[n] = '\0';
-	*out = (char *)o;
-	*out_len = n;
-	return 0;
-}
-
 static int mf_src_text(struct mf_ctx *c, const char *jptr,
 		       struct json_object *v, struct mf_content *ct)
 {
@@ -400,26 +343,27 @@ static int mf_src_base64(struct mf_ctx *c, const char *jptr,
 	size_t bad = 0;
 	const char *s;
 	size_t len;
-	int rc;
 
 	if (!json_object_is_type(v, json_type_string))
 		return mf_fail(c, jptr, "'base64' must be a string");
 	s = json_object_get_string(v);
 	len = (size_t)json_object_get_string_len(v);
-	rc = mf_b64_decode(s, len, &ct->data, &ct->len, &bad);
-	if (rc == -ENOMEM)
-		return mf_oom(c, jptr);
-	if (rc && bad >= len)
-		return mf_fail(c, jptr,
-			       "invalid base64 '%s': length %zu is not a "
-			       "multiple of 4",
-			       mf_q(qb, 40, s, len), len);
-	if (rc)
+	/* strict: padding required, no whitespace */
+	ct->data = b64_decode(s, len, &ct->len, &bad);
+	if (!ct->data) {
+		if (bad == (size_t)-1)
+			return mf_oom(c, jptr);
+		if (bad >= len)
+			return mf_fail(c, jptr,
+				       "invalid base64 '%s': length %zu is "
+				       "not a multiple of 4",
+				       mf_q(qb, 40, s, len), len);
 		return mf_fail(c, jptr,
 			       "invalid base64 '%s': bad character '%s' at "
 			       "offset %zu",
 			       mf_q(qb, 40, s, len),
 			       mf_q(qc, sizeof(qc), s + bad, 1), bad);
+	}
 	ct->kind = MF_SRC_INLINE;
 	return 0;
 }

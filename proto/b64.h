@@ -1,6 +1,7 @@
-/* b64.h - RFC 4648 base64 (standard alphabet, padded) for the control
- * protocol: files.get data, names that are not UTF-8, files.put later.
- * Owns nothing: pure functions shared by esxfsd and the client library. */
+/* b64.h - RFC 4648 base64 (standard alphabet, padded): manifest "base64"
+ * content, control-protocol data (files.get/put, rules, exec answers).
+ * Owns nothing: pure functions shared by the manifest loader, esxfsd and
+ * the client library (library esxb64, top-level CMakeLists.txt). */
 #ifndef ESXMOCK_B64_H
 #define ESXMOCK_B64_H
 
