@@ -238,6 +238,28 @@ static void mfc_validate_help(FILE *f)
 		"Exit status: 0 valid, 1 invalid, 2 usage.\n");
 }
 
+/* Loads the n manifest files as one stack (later ones override earlier
+ * ones). 0, or 1 (the exit status) after printing why on stderr. */
+static int mfc_load_files(char **files, int n, struct mf_manifest **m)
+{
+	struct mf_source *srcs = calloc((size_t)n, sizeof(*srcs));
+	struct mf_error err = {0};
+	char eb[1200];
+	int rc;
+
+	if (!srcs)
+		return 1;
+	for (int i = 0; i < n; i++)
+		srcs[i].name = files[i];
+	rc = mf_load(srcs, (size_t)n, m, &err);
+	free(srcs);
+	if (rc) {
+		fprintf(stderr, "%s\n", mf_error_str(&err, eb, sizeof(eb)));
+		return 1;
+	}
+	return 0;
+}
+
 static int mfc_check_sources(const struct mf_manifest *m, const char *shadow,
 			     const char *croot)
 {
@@ -282,10 +304,7 @@ static int mfc_validate(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *shadow = NULL, *croot = NULL;
-	struct mf_source *srcs;
 	struct mf_manifest *m = NULL;
-	struct mf_error err = {0};
-	char eb[1200];
 	int c, rc, n;
 
 	optind = 1;
@@ -312,17 +331,8 @@ static int mfc_validate(int argc, char **argv)
 		mfc_validate_help(stderr);
 		return 2;
 	}
-	srcs = calloc((size_t)n, sizeof(*srcs));
-	if (!srcs)
+	if (mfc_load_files(argv + optind, n, &m))
 		return 1;
-	for (int i = 0; i < n; i++)
-		srcs[i].name = argv[optind + i];
-	rc = mf_load(srcs, (size_t)n, &m, &err);
-	free(srcs);
-	if (rc) {
-		fprintf(stderr, "%s\n", mf_error_str(&err, eb, sizeof(eb)));
-		return 1;
-	}
 	rc = mfc_check_sources(m, shadow, croot);
 	if (!rc)
 		printf("ok: %zu entries\n", m->n_entries);
@@ -366,10 +376,7 @@ static int mfc_materialize(int argc, char **argv)
 	};
 	struct mf_materialize_opts mo = {0};
 	struct mf_materialize_stats st = {0};
-	struct mf_source *srcs;
 	struct mf_manifest *m = NULL;
-	struct mf_error err = {0};
-	char eb[1200];
 	int c, rc, n;
 
 	mo.shadow_root = getenv("ESXMOCK_SHADOW_DIR");
@@ -397,17 +404,8 @@ static int mfc_materialize(int argc, char **argv)
 		mfc_materialize_help(stderr);
 		return 2;
 	}
-	srcs = calloc((size_t)n, sizeof(*srcs));
-	if (!srcs)
+	if (mfc_load_files(argv + optind, n, &m))
 		return 1;
-	for (int i = 0; i < n; i++)
-		srcs[i].name = argv[optind + i];
-	rc = mf_load(srcs, (size_t)n, &m, &err);
-	free(srcs);
-	if (rc) {
-		fprintf(stderr, "%s\n", mf_error_str(&err, eb, sizeof(eb)));
-		return 1;
-	}
 	rc = mf_materialize(m, argv[argc - 1], &mo, &st, stderr);
 	mf_manifest_free(m);
 	if (rc) {
