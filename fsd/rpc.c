@@ -19,6 +19,7 @@
 
 #include <json-c/json.h>
 
+#include "icpt.h"
 #include "limits_ctl.h"
 #include "rpc_codes.h"
 
@@ -363,7 +364,7 @@ void rpc_reply_error(struct rpc_req *req, int err)
 		data = json_object_new_object();
 	if (data) {
 		json_object_object_add(data, "errno",
-				       json_object_new_string(rpc_errno_name(
+				       json_object_new_string(icpt_errno_name(
 					   -err, name, sizeof(name))));
 		if (req->err_path)
 			json_object_object_add(

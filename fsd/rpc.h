@@ -341,7 +341,4 @@ int64_t rpc_param_int(struct json_object *params, const char *name,
 		      int64_t dflt);
 bool rpc_param_bool(struct json_object *params, const char *name, bool dflt);
 
-/* The errno name ("ENOENT") of a positive errno, "E<n>" when unknown. */
-const char *rpc_errno_name(int err, char *buf, size_t n);
-
 #endif

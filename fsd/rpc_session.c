@@ -60,16 +60,6 @@ size_t rpc_utf8_check(const char *str, size_t len)
 	return len;
 }
 
-const char *rpc_errno_name(int err, char *buf, size_t n)
-{
-	const char *name = strerrorname_np(err);
-
-	if (name)
-		return name;
-	snprintf(buf, n, "E%d", err);
-	return buf;
-}
-
 const char *rpc_param_str(struct json_object *params, const char *name,
 			  const char *dflt)
 {
