@@ -20,8 +20,8 @@ struct caller_ent {
 	pid_t pid;
 	uint64_t name_ms, exe_ms; /* when read; 0: not yet */
 	char name[32];
-	char *exe;
-	bool name_ok, exe_ok;
+	char *exe; /* NULL: unreadable */
+	bool name_ok;
 	UT_hash_handle hh;
 };
 
@@ -142,11 +142,10 @@ const char *caller_exe(struct caller_cache *c, pid_t pid)
 	now = now_ms();
 	if (fresh(e->exe_ms, now)) {
 		c->hits++;
-		return e->exe_ok ? e->exe : NULL;
+		return e->exe;
 	}
 	c->reads++;
 	e->exe_ms = now;
-	e->exe_ok = false;
 	free(e->exe);
 	e->exe = NULL;
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
@@ -155,7 +154,6 @@ const char *caller_exe(struct caller_cache *c, pid_t pid)
 		return NULL;
 	buf[n] = '\0';
 	e->exe = strdup(buf);
-	e->exe_ok = e->exe != NULL;
 	return e->exe;
 }
 
