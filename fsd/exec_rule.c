@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "icpt_glob.h"
 #include "inval.h"
 
 #define PFAIL(...)                                                             \
@@ -122,7 +123,7 @@ static int parse_match(struct exec_rule *r, json_object *m, char *err,
 		if (p[0] != '/')
 			PFAIL("/match/path: '%s' is not absolute", p);
 		r->path = strdup(p);
-		r->path_glob = strpbrk(p, "*?[") != NULL;
+		r->path_glob = icpt_is_glob(p);
 		if (!r->path)
 			return -ENOMEM;
 	}
