@@ -180,12 +180,11 @@ static void held_send(struct hook_req *hr)
 	struct hook_reply *r = &hr->reply;
 	int err = r->kind == HOOK_R_ERR ? r->err : 0, rc;
 
-	if (hr->release_err && r->kind != HOOK_R_ERR) {
-		reply_undo(fsd, r);
-		err = hr->release_err;
-		rc = fuse_reply_err(hr->req, -err);
-		fsd->stats.errors++;
-	} else if (hr->release_err) {
+	if (hr->release_err) {
+		if (r->kind != HOOK_R_ERR) { /* the planned answer is dropped */
+			reply_undo(fsd, r);
+			fsd->stats.errors++;
+		}
 		err = hr->release_err;
 		rc = fuse_reply_err(hr->req, -err);
 	} else {
@@ -426,7 +425,7 @@ static int reply_out(struct fsd *fsd, fuse_req_t req, struct hook_reply *r)
 	if (r->kind == HOOK_R_ERR && r->counted)
 		fsd->stats.errors++;
 	hr = h && h->cur && h->cur->req == req ? h->cur : NULL;
-	if (hr && (r->kind == HOOK_R_ENTRY || r->kind == HOOK_R_CREATE))
+	if (hr)
 		new_entry(hr, r);
 	if (h && r->kind == HOOK_R_OPEN)
 		open_flags(fsd, r->n, &r->fi);
