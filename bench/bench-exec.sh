@@ -32,11 +32,8 @@ shadow=$build/shadow
 for f in "$esxfsd" "$bexec" "$ctl" "$answerer" "$shadow/mockbin/interpose" "$shadow/busybox/busybox"; do
 	[ -x "$f" ] || { echo "bench-exec: '$f' not built (cmake --build $build)" >&2; exit 1; }
 done
-if ldd "$esxfsd" 2>/dev/null | grep -q libasan; then
-	echo "bench-exec: warning: '$esxfsd' is an ASan build: use a RelWithDebInfo build for real figures" >&2
-fi
-pin=()
-command -v taskset >/dev/null && pin=(taskset -c 0)
+. "$(dirname "$0")/lib.sh"
+bench_check_asan bench-exec "$esxfsd"
 
 data=$top/manifest/data
 margs=(--shadow-root "$shadow" -m "$data/esx8.json" -m "$data/esx8-extra.json")
@@ -110,7 +107,6 @@ for r in $(seq "$rounds"); do
 	done
 done
 
-median() { printf '%s\n' $1 | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 base=$(median "${med[plain]}")
 off=$(median "${med[off]}")
 echo "esxmock exec benchmark: $rounds rounds of $n execs of '$bb true' (after 20 untimed), pinned: ${pin[*]:-no}"

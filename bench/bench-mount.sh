@@ -19,11 +19,8 @@ data=$top/manifest/data
 for f in "$esxfsd" "$walk"; do
 	[ -x "$f" ] || { echo "bench-mount: '$f' not built (cmake --build $build)" >&2; exit 1; }
 done
-if ldd "$esxfsd" | grep -q libasan; then
-	echo "bench-mount: warning: '$esxfsd' is an ASan build: use a RelWithDebInfo build for real figures" >&2
-fi
-pin=()
-command -v taskset >/dev/null && pin=(taskset -c 0)
+. "$(dirname "$0")/lib.sh"
+bench_check_asan bench-mount "$esxfsd"
 
 # The default stack; its mockbin layer only when this build has the programs.
 stack=("$data/esx8.json" "$data/esx8-extra.json")
@@ -97,20 +94,8 @@ for r in $(seq "$rounds"); do
 	umount "$tmp/tmpfs"
 done
 
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 row() { # label unit fuse-values... -- tmpfs-values...
-	local label=$1 unit=$2
-	shift 2
-	local fv=() tv=() side=f
-	for v in "$@"; do
-		if [ "$v" = -- ]; then side=t; continue; fi
-		if [ $side = f ]; then fv+=("$v"); else tv+=("$v"); fi
-	done
-	local fm tm
-	fm=$(median "${fv[@]}")
-	tm=$(median "${tv[@]}")
-	awk -v l="$label" -v u="$unit" -v f="$fm" -v t="$tm" \
-		'BEGIN {printf "%-34s %12.2f %-3s %12.2f %-3s   x%.2f\n", l, f, u, t, u, (t > 0 ? f / t : 0)}'
+	bench_row '%-34s %12.2f %-3s %12.2f %-3s   x%.2f\n' "$@"
 }
 
 echo "esxmock mount benchmark: $rounds rounds, medians, pinned: ${pin[*]:-no}"

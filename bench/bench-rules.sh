@@ -33,11 +33,8 @@ ctl=$build/proto/esxmockctl
 for f in "$esxfsd" "$walk" "$opener" "$ctl"; do
 	[ -x "$f" ] || { echo "bench-rules: '$f' not built (cmake --build $build)" >&2; exit 1; }
 done
-if ldd "$esxfsd" | grep -q libasan; then
-	echo "bench-rules: warning: '$esxfsd' is an ASan build: use a RelWithDebInfo build for real figures" >&2
-fi
-pin=()
-command -v taskset >/dev/null && pin=(taskset -c 0)
+. "$(dirname "$0")/lib.sh"
+bench_check_asan bench-rules "$esxfsd"
 
 # The default stack (as bench-mount.sh): its mockbin layer only when this
 # build has the programs.
@@ -124,7 +121,6 @@ for r in $(seq "$rounds"); do
 	done
 done
 
-median() { printf '%s\n' $1 | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "x%.2f", (b > 0 ? a / b : 0)}'; }
 row() { # label values-array-name
 	local label=$1

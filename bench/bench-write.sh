@@ -20,11 +20,8 @@ mib=${MIB:-256}
 for f in "$esxfsd" "$bw"; do
 	[ -x "$f" ] || { echo "bench-write: '$f' not built (cmake --build $build)" >&2; exit 1; }
 done
-if ldd "$esxfsd" | grep -q libasan; then
-	echo "bench-write: warning: '$esxfsd' is an ASan build: use a RelWithDebInfo build for real figures" >&2
-fi
-pin=()
-command -v taskset >/dev/null && pin=(taskset -c 0)
+. "$(dirname "$0")/lib.sh"
+bench_check_asan bench-write "$esxfsd"
 
 tmp=$(mktemp -d /tmp/esxmock-bench-write.XXXXXX)
 chmod 755 "$tmp"
@@ -80,20 +77,8 @@ for r in $(seq "$rounds"); do
 	umount "$tmp/tmpfs"
 done
 
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 row() { # label unit fuse-values... -- tmpfs-values...
-	local label=$1 unit=$2
-	shift 2
-	local fv=() tv=() side=f
-	for v in "$@"; do
-		if [ "$v" = -- ]; then side=t; continue; fi
-		if [ $side = f ]; then fv+=("$v"); else tv+=("$v"); fi
-	done
-	local fm tm
-	fm=$(median "${fv[@]}")
-	tm=$(median "${tv[@]}")
-	awk -v l="$label" -v u="$unit" -v f="$fm" -v t="$tm" \
-		'BEGIN {printf "%-38s %10.1f %-8s %10.1f %-8s  x%.3f\n", l, f, u, t, u, (t > 0 ? f / t : 0)}'
+	bench_row '%-38s %10.1f %-8s %10.1f %-8s  x%.3f\n' "$@"
 }
 
 echo "esxmock write benchmark: $rounds rounds, medians, pinned: ${pin[*]:-no}; state dir $where"
