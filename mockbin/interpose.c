@@ -347,20 +347,23 @@ static void child_env(const struct answer *a)
 		putenv((char *)a->setenv[i]);
 }
 
+static void die_by_signal(int sig)
+{
+	sigset_t set;
+
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	exit(128 + sig);
+}
+
 /* Exit like a process that ended with wait status st. */
 static void exit_like(int st)
 {
-	if (WIFSIGNALED(st)) {
-		int sig = WTERMSIG(st);
-		sigset_t set;
-
-		signal(sig, SIG_DFL);
-		sigemptyset(&set);
-		sigaddset(&set, sig);
-		sigprocmask(SIG_UNBLOCK, &set, NULL);
-		raise(sig);
-		exit(128 + sig);
-	}
+	if (WIFSIGNALED(st))
+		die_by_signal(WTERMSIG(st));
 	exit(WEXITSTATUS(st));
 }
 
@@ -465,18 +468,6 @@ static void report(int fd, const struct answer *a, int status,
 	rec(&b, "end", "", 0);
 	write_all(fd, b.p, b.len);
 	free(b.p);
-}
-
-static void die_by_signal(int sig)
-{
-	sigset_t set;
-
-	signal(sig, SIG_DFL);
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-	raise(sig);
-	exit(128 + sig);
 }
 
 int main(int argc, char **argv)
