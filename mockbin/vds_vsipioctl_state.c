@@ -16,16 +16,6 @@ static int bad(char *err, size_t n, const char *ptr, const char *what)
 	return -EBADMSG;
 }
 
-static json_object *array_of(json_object *o, const char *key)
-{
-	json_object *a;
-
-	if (o && json_object_object_get_ex(o, key, &a) &&
-	    json_object_is_type(a, json_type_array))
-		return a;
-	return NULL;
-}
-
 static int filters(json_object *root, json_object **arr, char *err, size_t n)
 {
 	json_object *a;
@@ -167,7 +157,7 @@ int vsip_getrules(json_object *root, const char *filter, struct strbuf *out,
 
 	if (r < 0)
 		return r;
-	sets = array_of(f, "rulesets");
+	sets = state_json_array(f, "rulesets");
 	for (i = 0; sets && i < json_object_array_length(sets); i++) {
 		rs = json_object_array_get_idx(sets, i);
 		snprintf(ptr, sizeof(ptr), "/filters/%zu/rulesets/%zu", fi, i);
@@ -183,7 +173,7 @@ int vsip_getrules(json_object *root, const char *filter, struct strbuf *out,
 			      state_json_str(rs, "realization_time", ""));
 		strbuf_printf(out, "  # %s\n",
 			      state_json_str(rs, "comment", "FILTER rules"));
-		rules = array_of(rs, "rules");
+		rules = state_json_array(rs, "rules");
 		for (j = 0; rules && j < json_object_array_length(rules); j++) {
 			snprintf(ptr, sizeof(ptr),
 				 "/filters/%zu/rulesets/%zu/rules/%zu", fi, i,
@@ -208,7 +198,7 @@ int vsip_getaddrsets(json_object *root, const char *filter, struct strbuf *out,
 
 	if (r < 0)
 		return r;
-	sets = array_of(f, "addrsets");
+	sets = state_json_array(f, "addrsets");
 	for (i = 0; sets && i < json_object_array_length(sets); i++) {
 		as = json_object_array_get_idx(sets, i);
 		snprintf(ptr, sizeof(ptr), "/filters/%zu/addrsets/%zu", fi, i);
@@ -218,7 +208,7 @@ int vsip_getaddrsets(json_object *root, const char *filter, struct strbuf *out,
 				   "expected an object with a \"name\"");
 		strbuf_printf(out, "addrset %s {\n",
 			      state_json_str(as, "name", ""));
-		ips = array_of(as, "ips");
+		ips = state_json_array(as, "ips");
 		for (j = 0; ips && j < json_object_array_length(ips); j++) {
 			ip = json_object_array_get_idx(ips, j);
 			if (!json_object_is_type(ip, json_type_string)) {
@@ -239,7 +229,7 @@ int vsip_getaddrsets(json_object *root, const char *filter, struct strbuf *out,
 int vsip_getmeminfo(json_object *root, struct strbuf *out, char *err,
 		    size_t errlen)
 {
-	json_object *heaps = array_of(root, "meminfo"), *h;
+	json_object *heaps = state_json_array(root, "meminfo"), *h;
 	long long max, cur, alloc;
 	char ptr[64];
 	size_t i;
