@@ -92,14 +92,13 @@ static int is_json(const struct dirent *d)
 }
 
 /* Appends "-m DIR/NAME" for every *.json of dir, in name order. A missing
- * dir adds nothing; *count says how many were added. */
-static int add_dir_manifests(struct ep_argv *a, const char *dir, int *count)
+ * dir adds nothing. */
+static int add_dir_manifests(struct ep_argv *a, const char *dir)
 {
 	struct dirent **names;
 	char path[4096];
 	int i, n, rc = 0;
 
-	*count = 0;
 	n = scandir(dir, &names, is_json, alphasort);
 	if (n < 0)
 		return errno == ENOENT ? 0 : -errno;
@@ -107,8 +106,6 @@ static int add_dir_manifests(struct ep_argv *a, const char *dir, int *count)
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
 		if (!rc && !(rc = argv_add(a, "-m")))
 			rc = argv_add(a, path);
-		if (!rc)
-			(*count)++;
 		free(names[i]);
 	}
 	free(names);
@@ -116,17 +113,15 @@ static int add_dir_manifests(struct ep_argv *a, const char *dir, int *count)
 }
 
 /* Splits $ESXMOCK_MANIFESTS (a:b:c) into "-m" options. */
-static int add_env_manifests(struct ep_argv *a, const char *list, int *count)
+static int add_env_manifests(struct ep_argv *a, const char *list)
 {
 	char *dup = strdup(list), *save = NULL, *tok;
 	int rc = dup ? 0 : -ENOMEM;
 
-	*count = 0;
 	for (tok = dup ? strtok_r(dup, ":", &save) : NULL; tok && !rc;
-	     tok = strtok_r(NULL, ":", &save)) {
-		if (!(rc = argv_add(a, "-m")) && !(rc = argv_add(a, tok)))
-			(*count)++;
-	}
+	     tok = strtok_r(NULL, ":", &save))
+		if (!(rc = argv_add(a, "-m")))
+			rc = argv_add(a, tok);
 	free(dup);
 	return rc;
 }
@@ -149,17 +144,16 @@ static int add_words(struct ep_argv *a, const char *words)
 static int fsd_argv(struct ep *ep, struct ep_argv *a)
 {
 	struct ep_argv over = {0};
-	int rc, n_dir = 0, n_env = 0, n_base = 0;
-	size_t i;
+	size_t i, n_before;
+	int rc;
 
-	rc = add_dir_manifests(&over, ep->mf_dir, &n_dir);
+	rc = add_dir_manifests(&over, ep->mf_dir);
 	if (rc) {
 		ep_err("manifest directory '%s': %s", ep->mf_dir,
 		       strerror(-rc));
 		return rc;
 	}
-	if (ep->mf_extra &&
-	    (rc = add_env_manifests(&over, ep->mf_extra, &n_env)))
+	if (ep->mf_extra && (rc = add_env_manifests(&over, ep->mf_extra)))
 		return rc;
 	if ((rc = argv_add(a, ep->fsd_path)) || (rc = argv_add(a, "-f")) ||
 	    (rc = argv_add(a, "--shadow-root")) ||
@@ -168,9 +162,10 @@ static int fsd_argv(struct ep *ep, struct ep_argv *a)
 	    (rc = argv_add(a, ep->pid_file)) ||
 	    (rc = argv_add(a, "--control")) || (rc = argv_add(a, ep->control)))
 		return rc;
-	if (n_dir + n_env > 0) {
-		rc = add_dir_manifests(a, ep->base_dir, &n_base);
-		if (rc || n_base == 0) {
+	if (over.n > 0) {
+		n_before = a->n;
+		rc = add_dir_manifests(a, ep->base_dir);
+		if (rc || a->n == n_before) {
 			ep_err("base manifests '%s/*.json': %s", ep->base_dir,
 			       rc ? strerror(-rc) : "none found");
 			return rc ? rc : -ENOENT;
