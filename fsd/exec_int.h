@@ -14,6 +14,7 @@
 
 #include "exec.h"
 #include "hook.h"
+#include "icpt_glob.h"
 
 /* Caps (no file of their own: they concern only the broker). */
 #define EXEC_RULES_MAX 10000
@@ -66,7 +67,8 @@ struct exec_rule {
 	bool image; /* from the manifest: an image default (transforms) */
 	/* match */
 	char *path;     /* exact (symlinks in the tree followed) or glob */
-	bool path_glob; /* fnmatch without FNM_PATHNAME: '*' crosses '/' */
+	bool path_glob; /* path is a glob, compiled in path_g */
+	struct icpt_glob path_g; /* as rules' path globs: per component, "**" */
 	struct exec_pat *path_re; /* path_regex, or NULL */
 	struct exec_pat *args;    /* args: on argv[1..] joined by spaces */
 	struct exec_pat *argv;    /* per position, argv[1..] */

@@ -58,6 +58,8 @@ void exec_rule_free(struct exec_rule *r)
 		return;
 	free(r->label);
 	free(r->path);
+	if (r->path_glob)
+		icpt_glob_release(&r->path_g);
 	pat_free(r->path_re);
 	free(r->path_re);
 	pat_free(r->args);
@@ -123,9 +125,19 @@ static int parse_match(struct exec_rule *r, json_object *m, char *err,
 		if (p[0] != '/')
 			PFAIL("/match/path: '%s' is not absolute", p);
 		r->path = strdup(p);
-		r->path_glob = icpt_is_glob(p);
 		if (!r->path)
 			return -ENOMEM;
+		if (icpt_is_glob(p)) {
+			rc = icpt_glob_compile(p, &r->path_g);
+			if (rc == -ENOMEM)
+				return rc;
+			r->path_glob = rc == 0;
+			if (rc)
+				PFAIL(
+				    "/match/path: bad glob '%s' (no \"//\", no "
+				    "trailing \"/\")",
+				    p);
+		}
 	}
 	if (!rc && json_object_object_get_ex(m, "args", &v))
 		rc = new_pat(&r->args, v, "/match/args", err, errlen);
@@ -338,7 +350,7 @@ static void rule_inos(struct exec_broker *b, struct exec_rule *r)
 		    tree_path(t, n, path, sizeof(path)))
 			continue;
 		if (r->path_re ? pat_match(r->path_re, path)
-			       : fnmatch(r->path, path, 0) == 0)
+			       : icpt_glob_match(&r->path_g, path))
 			ino_add(&r->inos, n->ino);
 	}
 }

@@ -39,6 +39,19 @@ case $out in
 *) fail "plain program in chroot: $out" ;;
 esac
 
+# path globs match per component, as rules' globs: "*" stays inside one
+# component, "**" spans several
+v=/usr/lib/vmware/vds-vsip/bin/vds-vsipioctl
+ctl exec.add '{"id":"one","match":{"path":"/usr/lib/*/vds-vsipioctl"},"answer":{"style":"static","stdout":"one\n"}}' >/dev/null
+out=$(chroot "$m" $v --help 2>&1 | head -1)
+[ "$out" = one ] && fail "'/usr/lib/*/vds-vsipioctl' matched $v"
+ctl exec.add '{"id":"many","match":{"path":"/usr/**/vds-vsipioctl"},"answer":{"style":"static","stdout":"many\n"}}' >/dev/null
+out=$(chroot "$m" $v --help 2>&1)
+expect_eq "'/usr/**/vds-vsipioctl'" "$out" many
+rc=0
+ctl exec.add '{"match":{"path":"/usr//x*"},"answer":{"style":"static"}}' >/dev/null 2>&1 || rc=$?
+[ "$rc" -ne 0 ] || fail "a glob with '//' was accepted"
+
 n=$(ctl invocations.list '{}' | grep -c '"style"' || true)
-[ "$n" -ge 3 ] || fail "expected 3 invocations recorded, got $n"
+[ "$n" -ge 4 ] || fail "expected 4 invocations recorded, got $n"
 echo PASS
