@@ -219,15 +219,9 @@ void fsd_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 void fsd_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct fsd *fsd = ops_fsd(req);
-	struct fsd_fh *fh = (struct fsd_fh *)(uintptr_t)fi->fh;
 
 	(void)ino;
 	fsd->stats.ops[FSD_OP_RELEASE]++;
-	if (fh) {
-		exec_release(fsd, fh);
-		if (fh->fd >= 0)
-			close(fh->fd);
-		free(fh);
-	}
+	ops_open_undo(fsd, fi);
 	fuse_reply_err(req, 0);
 }

@@ -17,7 +17,8 @@ void ops_entry_of(const struct tree_node *n, struct fuse_entry_param *e);
 /* Replies go through the ops_reply_* wrappers of hook.h. */
 
 /* Frees the handle of an open whose reply was held by a rule and then
- * refused by the kernel (the caller was interrupted meanwhile). */
+ * refused by the kernel (the caller was interrupted meanwhile); release
+ * frees every handle through it too. */
 void ops_open_undo(struct fsd *fsd, struct fuse_file_info *fi);
 
 /* ops_file.c: a new open handle for n in fi (fd on n's bytes), and the
