@@ -53,6 +53,9 @@ int state_write_all(int fd, const char *buf, size_t len);
 size_t state_compact_limit(const struct state *s);
 void state_now(struct timespec *ts);
 
+/* state_open.c: removes path and everything under it (best effort). */
+void state_rm_tree(const char *path);
+
 /* state_apply.c: applies folded records to the pristine tree. datafd is
  * where the data files are (s->datafd, or a snapshot's data/ to link them
  * from). On error (names the record's line) the tree may be half done. */
@@ -67,5 +70,7 @@ void state_data_drop(struct state *s, uint64_t id);
  * its manifest state, kernel caches told. Data files are NOT deleted:
  * their ids are appended to *ids (caller frees). */
 int state_reset_tree(struct state *s, uint64_t **ids, size_t *n_ids);
+/* Removes snapshots/name (a snapshot or an interrupted one's .tmp). */
+void state_snap_rm(struct state *s, const char *name);
 
 #endif

@@ -93,7 +93,7 @@ static int state_rm_cb(const char *path, const struct stat *sb, int flag,
 	return 0;
 }
 
-static void state_rm_tree(const char *path)
+void state_rm_tree(const char *path)
 {
 	nftw(path, state_rm_cb, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -116,13 +116,9 @@ static void state_clean_tmp(struct state *s)
 	}
 	while ((de = readdir(d))) {
 		size_t l = strlen(de->d_name);
-		char path[LIMIT_PATH_MAX];
 
-		if (l > 4 && !strcmp(de->d_name + l - 4, ".tmp")) {
-			snprintf(path, sizeof(path), "%s/%s/%s", s->dir,
-				 STATE_SNAPS, de->d_name);
-			state_rm_tree(path);
-		}
+		if (l > 4 && !strcmp(de->d_name + l - 4, ".tmp"))
+			state_snap_rm(s, de->d_name);
 	}
 	closedir(d);
 }

@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,22 +150,12 @@ int state_reset(struct state *s)
 	return rc;
 }
 
-static int state_rm_cb(const char *path, const struct stat *sb, int flag,
-		       struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-static void state_snap_rm(struct state *s, const char *name)
+void state_snap_rm(struct state *s, const char *name)
 {
 	char path[LIMIT_PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/%s/%s", s->dir, STATE_SNAPS, name);
-	nftw(path, state_rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+	state_rm_tree(path);
 }
 
 int state_snapshot(struct state *s, const char *name)
