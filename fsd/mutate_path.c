@@ -16,7 +16,7 @@ int mut_resolve(struct tree *t, const char *path, bool follow,
 		struct tree_node **out)
 {
 	struct tree_node *cur = tree_get(t, TREE_ROOT_INO), *c;
-	char *rest, *tmp, comp[LIMIT_NAME_MAX + 1];
+	char *rest, comp[LIMIT_NAME_MAX + 1];
 	size_t n, restlen;
 	const char *p;
 	int hops = 0, rc = 0;
@@ -80,16 +80,10 @@ int mut_resolve(struct tree *t, const char *path, bool follow,
 				rc = -ENAMETOOLONG;
 				break;
 			}
-			tmp = malloc(tl + pl + 2);
-			if (!tmp) {
-				rc = -ENOMEM;
-				break;
-			}
-			memcpy(tmp, c->target, tl);
-			tmp[tl] = '/';
-			memcpy(tmp + tl + 1, p, pl + 1);
-			memcpy(rest, tmp, tl + pl + 2);
-			free(tmp);
+			/* rest becomes target "/" rest-of-path, in place */
+			memmove(rest + tl + 1, p, pl + 1);
+			memcpy(rest, c->target, tl);
+			rest[tl] = '/';
 			p = rest;
 			if (rest[0] == '/')
 				cur = tree_get(t, TREE_ROOT_INO);
