@@ -295,15 +295,6 @@ static int uuid_fn(struct esxconf *conf, void *arg)
 	return esxconf_set(conf, "/system/uuid", gen);
 }
 
-static bool parse_ll(const char *s, long long *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoll(s, &end, 10);
-	return *s && !*end && errno == 0;
-}
-
 static const char *user_path(const char *name, char *buf, size_t n)
 {
 	if (strncasecmp(name, "/UserVars/", 10) == 0)
@@ -330,9 +321,9 @@ static int op_add(const struct args *a)
 	def.is_int = strcmp(type, "int") == 0;
 	if (def.is_int) {
 		if (!a->def || !a->min || !a->max ||
-		    !parse_ll(a->def, &def.idef) ||
-		    !parse_ll(a->min, &def.min) ||
-		    !parse_ll(a->max, &def.max) || def.min > def.max ||
+		    !advopt_parse_int(a->def, &def.idef) ||
+		    !advopt_parse_int(a->min, &def.min) ||
+		    !advopt_parse_int(a->max, &def.max) || def.min > def.max ||
 		    def.idef < def.min || def.idef > def.max) {
 			fprintf(stderr,
 				"Integer options need a default (-F), a "

@@ -58,7 +58,7 @@ void advopt_release(struct advopt_set *s)
 	s->n = 0;
 }
 
-static bool parse_ll(const char *s, long long *v)
+bool advopt_parse_int(const char *s, long long *v)
 {
 	char *end;
 
@@ -104,7 +104,7 @@ static int opt_from_json(struct advopt *o, struct json_object *j,
 	}
 	o->ival = o->idef;
 	o->is_set = v != NULL;
-	if (v && o->is_int && !parse_ll(v, &o->ival))
+	if (v && o->is_int && !advopt_parse_int(v, &o->ival))
 		o->ival = o->idef; /* a junk value reads as the default */
 	o->sval = strdup(v && !o->is_int ? v : o->sdef);
 	return o->sval ? 0 : -ENOMEM;
@@ -214,7 +214,7 @@ int advopt_store(struct esxconf *conf, struct advopt *o, const char *value,
 	int r;
 
 	if (o->is_int) {
-		if (!parse_ll(value, &v)) {
+		if (!advopt_parse_int(value, &v)) {
 			snprintf(msg, n,
 				 "Invalid value '%s' for integer option %s",
 				 value, o->path);

@@ -44,6 +44,10 @@ void advopt_release(struct advopt_set *s);
  * omitted. NULL when unknown. */
 struct advopt *advopt_find(const struct advopt_set *s, const char *path);
 
+/* Parses a whole decimal integer option value (default, minimum, maximum
+ * or current value); false when s is empty, has junk or overflows. */
+bool advopt_parse_int(const char *s, long long *v);
+
 /* "/Net/GuestIPHack" -> "GuestIPHack". */
 const char *advopt_leaf(const char *path);
 
