@@ -34,7 +34,8 @@ static const char vmkload_usage[] =
     "  -v|--verbose <level> Set the verbosity level.\n"
     "  -h|--help            Print this message.\n";
 
-/* VMkernel status text of an errno from the module API. */
+/* VMkernel status text of an errno from the module API; NULL for the
+ * errors of the state file itself (bad JSON, I/O). */
 static const char *vmk_status(int r)
 {
 	switch (r) {
@@ -46,29 +47,23 @@ static const char *vmk_status(int r)
 		return "Busy";
 	case -EALREADY:
 		return "Not loaded";
-	case -ENOMEM:
-		return "Out of memory";
 	default:
-		return "Failure";
+		return NULL;
 	}
 }
 
-/* Errors of the state file itself (bad JSON, I/O) are the mock's, not
- * ESXi's: they name the file and where. */
+/* Errors of the state file are the mock's, not ESXi's: they name the file
+ * and where. */
 static int report(const char *what, const char *name, int r)
 {
-	switch (r) {
-	case -ENOENT:
-	case -EEXIST:
-	case -EBUSY:
-	case -EALREADY:
+	const char *status = vmk_status(r);
+
+	if (status)
 		fprintf(stderr, "vmkload_mod: Can not %s module %s: %s\n", what,
-			name, vmk_status(r));
-		break;
-	default:
+			name, status);
+	else
 		fprintf(stderr, "vmkload_mod: %s\n",
 			*mod_error() ? mod_error() : strerror(-r));
-	}
 	return VMKLOAD_EXIT_FAIL;
 }
 
