@@ -15,11 +15,6 @@
 /* Names of one file at most (link(2) then fails with EMLINK). */
 #define MUT_LINK_MAX 65000
 
-static void mut_now(struct timespec *ts)
-{
-	clock_gettime(CLOCK_REALTIME, ts);
-}
-
 /* A directory's entries changed: new mtime and ctime. */
 static void mut_dir_changed(struct tree_node *dir, const struct timespec *now)
 {
@@ -130,7 +125,7 @@ int mut_make(struct state *s, const struct mut_who *w, struct tree_node *dir,
 		}
 		n->size = strlen(target);
 	}
-	mut_now(&now);
+	state_now(&now);
 	n->atime = n->mtime = n->ctime = now;
 	if ((rc = tree_attach(t, dir, n, name)))
 		goto fail;
@@ -195,7 +190,7 @@ static int mut_remove(struct state *s, const struct mut_who *w,
 	    (named && (rc = state_touch(s, named))))
 		return rc;
 	mut_tell_entry(s, w, dir, n->name);
-	mut_now(&now);
+	state_now(&now);
 	if (n->links) {
 		/* the file keeps its other names */
 		if ((rc = mut_promote(s, w, n, &now)))
@@ -272,7 +267,7 @@ int mut_link(struct state *s, const struct mut_who *w, struct tree_node *n,
 	a->link_to = n;
 	a->uid = n->uid;
 	a->gid = n->gid;
-	mut_now(&now);
+	state_now(&now);
 	a->atime = a->mtime = a->ctime = now;
 	if ((rc = tree_attach(t, dir, a, name))) {
 		tree_free_if_unused(t, a);
@@ -409,7 +404,7 @@ int mut_rename(struct state *s, const struct mut_who *w, struct tree_node *dir,
 		return rc;
 	mut_tell_entry(s, w, dir, name);
 	mut_tell_entry(s, w, newdir, newname);
-	mut_now(&now);
+	state_now(&now);
 	if (dst && dst->links && !(flags & RENAME_EXCHANGE)) {
 		/* the replaced file keeps its other names */
 		if ((rc = mut_promote(s, w, dst, &now)))

@@ -15,27 +15,6 @@
 #include "limits.h"
 #include "limits_state.h"
 
-static void mut_now(struct timespec *ts)
-{
-	clock_gettime(CLOCK_REALTIME, ts);
-}
-
-static int mut_pwrite_all(int fd, const char *buf, size_t len)
-{
-	size_t done = 0;
-	ssize_t k;
-
-	while (done < len) {
-		k = pwrite(fd, buf + done, len - done, (off_t)done);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return k < 0 ? -errno : -EIO;
-		done += (size_t)k;
-	}
-	return 0;
-}
-
 /* Sets n's data file size (n has a private data file). */
 static int mut_data_truncate(struct state *s, struct tree_node *n,
 			     uint64_t size)
@@ -89,7 +68,7 @@ int mut_setattr(struct state *s, const struct mut_who *w, struct tree_node *n,
 	}
 	if ((rc = state_touch(s, n)))
 		return rc;
-	mut_now(&now);
+	state_now(&now);
 	if ((a->set & MUT_SET_SIZE) &&
 	    (a->size != n->size || state_data_of(n))) {
 		/* truncating to 0 needs no copy of the old bytes */
@@ -173,7 +152,7 @@ int mut_write(struct state *s, struct tree_node *n, int *fd, uint64_t *fd_data,
 	if (got) {
 		if ((uint64_t)off + got > n->size)
 			n->size = (uint64_t)off + got;
-		mut_now(&now);
+		state_now(&now);
 		n->mtime = n->ctime = now;
 	}
 	*done = got;
@@ -207,7 +186,7 @@ int mut_fallocate(struct state *s, struct tree_node *n, int *fd,
 		return errno == EDQUOT ? -ENOSPC : -errno;
 	if (fstat(*fd, &st) == 0)
 		n->size = (uint64_t)st.st_size;
-	mut_now(&now);
+	state_now(&now);
 	n->mtime = n->ctime = now;
 	return 0;
 }
@@ -257,12 +236,12 @@ int mut_put(struct state *s, const struct mut_who *w, struct tree_node *dir,
 		return fd;
 	rc = ftruncate(fd, 0) < 0 ? -errno : 0;
 	if (!rc)
-		rc = mut_pwrite_all(fd, data, len);
+		rc = state_write_all(fd, data, len); /* fd is at offset 0 */
 	close(fd);
 	if (rc)
 		return rc == -EDQUOT ? -ENOSPC : rc;
 	n->size = len;
-	mut_now(&now);
+	state_now(&now);
 	n->mtime = n->ctime = now;
 	state_log(s, n);
 	rc = state_log_commit(s);

@@ -108,6 +108,12 @@ bool state_broken(const struct state *s);
 
 /* ---- recording changes (mutate.c) -------------------------------------- */
 
+/* The time stamp a change sets (CLOCK_REALTIME). */
+void state_now(struct timespec *ts);
+/* Writes all of buf to fd (retries EINTR and short writes): 0, -errno, or
+ * -EIO when nothing more is written. */
+int state_write_all(int fd, const char *buf, size_t len);
+
 /* Call before changing anything of n: a manifest node gets its record and
  * its manifest state is saved; a run-time node must have been adopted.
  * 0 or -ENOMEM. */

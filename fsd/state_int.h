@@ -48,10 +48,8 @@ void state_rec_put(struct state *s, struct sj_line *l, struct tree_node *n);
 int state_checkpoint(struct state *s, int dirfd, const char *name, bool empty);
 /* Reopens the journal for appending after it was replaced. */
 int state_journal_reopen(struct state *s);
-int state_write_all(int fd, const char *buf, size_t len);
 /* Journal lines above which it is rewritten as a checkpoint. */
 size_t state_compact_limit(const struct state *s);
-void state_now(struct timespec *ts);
 
 /* state_open.c: removes path and everything under it (best effort). */
 void state_rm_tree(const char *path);
