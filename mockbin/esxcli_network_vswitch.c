@@ -153,6 +153,17 @@ static int vsw_find(const struct esxconf *conf, const char *name)
 	return esxconf_child_find(conf, VSW, "name", name);
 }
 
+/* As vsw_find(), printing the fault when there is no such vSwitch. */
+static int vsw_find_or_fault(struct cli_call *c, const struct esxconf *conf,
+			     const char *name)
+{
+	int k = vsw_find(conf, name);
+
+	if (k < 0)
+		cli_fault(c, "Unable to find vswitch %s", name);
+	return k;
+}
+
 static int vsw_add_fn(struct esxconf *conf, void *arg)
 {
 	struct cli_call *c = ((struct vsw_arg *)arg)->c;
@@ -199,13 +210,11 @@ static int vsw_remove_fn(struct esxconf *conf, void *arg)
 	const char *name = cli_str(c, "vswitchname");
 	int sub[ESXCONF_MAX_CHILDREN];
 	char prefix[128];
-	int k = vsw_find(conf, name);
+	int k = vsw_find_or_fault(c, conf, name);
 	size_t n;
 
-	if (k < 0) {
-		cli_fault(c, "Unable to find vswitch %s", name);
+	if (k < 0)
 		return 1;
-	}
 	snprintf(prefix, sizeof(prefix), VSW "child[%04d]/portgroup/", k);
 	n = esxconf_children(conf, prefix, sub, ESXCONF_MAX_CHILDREN);
 	for (size_t i = 0; i < n; i++) {
@@ -235,12 +244,10 @@ static int vsw_set_fn(struct esxconf *conf, void *arg)
 {
 	struct cli_call *c = ((struct vsw_arg *)arg)->c;
 	const char *name = cli_str(c, "vswitchname");
-	int k = vsw_find(conf, name), r = 0;
+	int k = vsw_find_or_fault(c, conf, name), r = 0;
 
-	if (k < 0) {
-		cli_fault(c, "Unable to find vswitch %s", name);
+	if (k < 0)
 		return 1;
-	}
 	if (cli_given(c, "mtu")) {
 		long long mtu = cli_long(c, "mtu", 1500);
 		char v[32];
@@ -293,13 +300,11 @@ static int uplink_add_fn(struct esxconf *conf, void *arg)
 	struct cli_call *c = ((struct vsw_arg *)arg)->c;
 	const char *name = cli_str(c, "vswitchname");
 	const char *u = cli_str(c, "uplinkname");
-	int k = vsw_find(conf, name), owner;
+	int k = vsw_find_or_fault(c, conf, name), owner;
 	char prefix[128];
 
-	if (k < 0) {
-		cli_fault(c, "Unable to find vswitch %s", name);
+	if (k < 0)
 		return 1;
-	}
 	if (esxconf_child_find(conf, PNIC, "name", u) < 0) {
 		cli_fault(c, "Unable to find physical nic %s", u);
 		return 1;
@@ -338,13 +343,11 @@ static int uplink_remove_fn(struct esxconf *conf, void *arg)
 	struct cli_call *c = ((struct vsw_arg *)arg)->c;
 	const char *name = cli_str(c, "vswitchname");
 	const char *u = cli_str(c, "uplinkname");
-	int k = vsw_find(conf, name), j;
+	int k = vsw_find_or_fault(c, conf, name), j;
 	char prefix[160];
 
-	if (k < 0) {
-		cli_fault(c, "Unable to find vswitch %s", name);
+	if (k < 0)
 		return 1;
-	}
 	snprintf(prefix, sizeof(prefix), VSW "child[%04d]/uplinks/", k);
 	j = esxconf_child_find(conf, prefix, "pnic", u);
 	if (j < 0) {
@@ -444,13 +447,11 @@ static int pg_add_fn(struct esxconf *conf, void *arg)
 	struct cli_call *c = ((struct vsw_arg *)arg)->c;
 	const char *pg = cli_str(c, "portgroupname");
 	const char *name = cli_str(c, "vswitchname");
-	int k = vsw_find(conf, name), j, r;
+	int k = vsw_find_or_fault(c, conf, name), j, r;
 	char prefix[160];
 
-	if (k < 0) {
-		cli_fault(c, "Unable to find vswitch %s", name);
+	if (k < 0)
 		return 1;
-	}
 	if (pg_find(conf, pg, prefix, sizeof(prefix)) >= 0) {
 		cli_fault(c, "A portgroup with the name %s already exists", pg);
 		return 1;
@@ -477,13 +478,11 @@ static int pg_remove_fn(struct esxconf *conf, void *arg)
 	struct cli_call *c = ((struct vsw_arg *)arg)->c;
 	const char *pg = cli_str(c, "portgroupname");
 	const char *name = cli_str(c, "vswitchname");
-	int k = vsw_find(conf, name);
+	int k = vsw_find_or_fault(c, conf, name);
 	char prefix[160];
 
-	if (k < 0) {
-		cli_fault(c, "Unable to find vswitch %s", name);
+	if (k < 0)
 		return 1;
-	}
 	if (pg_find(conf, pg, prefix, sizeof(prefix)) != k) {
 		cli_fault(c, "Unable to find portgroup %s on vswitch %s", pg,
 			  name);
