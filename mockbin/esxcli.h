@@ -55,6 +55,11 @@ int esxcli_json_update(struct cli_call *c, const char *path, state_json_fn *fn,
 /* A member of a JSON object, or NULL. */
 struct json_object *esxcli_jget(struct json_object *o, const char *key);
 
+/* A member of a JSON object as text (numbers and booleans converted), or
+ * def when missing or null. */
+const char *esxcli_jstr(struct json_object *o, const char *key,
+			const char *def);
+
 /* Result of a mutating command: ESXi's set/add/remove methods return the
  * boolean true, which only the machine formatters show. */
 int esxcli_done(struct cli_call *c);

@@ -51,20 +51,12 @@ static const struct fmt_field get_fields[] = {
     {0}};
 static const struct fmt_schema get_schema = {"VIBExt", get_fields, "%ID%"};
 
-static const char *jstr(struct json_object *o, const char *k)
-{
-	struct json_object *v = esxcli_jget(o, k);
-	const char *s = v ? json_object_get_string(v) : NULL;
-
-	return s ? s : "";
-}
-
 static int cmp_name(const void *a, const void *b)
 {
 	struct json_object *x = *(struct json_object *const *)a;
 	struct json_object *y = *(struct json_object *const *)b;
 
-	return strcmp(jstr(x, "Name"), jstr(y, "Name"));
+	return strcmp(esxcli_jstr(x, "Name", ""), esxcli_jstr(y, "Name", ""));
 }
 
 /* Loads vibs.json and its VIB records sorted by name (borrowed from *root;
@@ -108,8 +100,9 @@ static int software_vib_list(struct cli_call *c)
  * vendor:name:version. */
 static bool vib_matches(struct json_object *o, const char *spec)
 {
-	const char *name = jstr(o, "Name"), *ver = jstr(o, "Version");
-	const char *vendor = jstr(o, "Vendor");
+	const char *name = esxcli_jstr(o, "Name", ""),
+		   *ver = esxcli_jstr(o, "Version", "");
+	const char *vendor = esxcli_jstr(o, "Vendor", "");
 	const char *c1 = strchr(spec, ':'),
 		   *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 	size_t l1 = c1 ? (size_t)(c1 - spec) : strlen(spec);

@@ -140,14 +140,6 @@ static int storage_core_adapter_list(struct cli_call *c)
 /* storage.json "filesystems" (shared with vmkfstools -P): snake_case
  * records {volume_name, uuid, type, size, free, extents: ["dev:part"],
  * and optionally mount_point, mounted}. */
-static const char *fs_str(struct json_object *o, const char *k, const char *def)
-{
-	struct json_object *v = esxcli_jget(o, k);
-	const char *s = v ? json_object_get_string(v) : NULL;
-
-	return s ? s : def;
-}
-
 static int filesystems(struct cli_call *c, struct json_object **root,
 		       struct json_object **arr, size_t *n)
 {
@@ -171,18 +163,19 @@ static int storage_filesystem_list(struct cli_call *c)
 	fmt_set_list(c->res, &fs_schema);
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *o = json_object_array_get_idx(arr, i);
-		const char *uuid = fs_str(o, "uuid", "");
+		const char *uuid = esxcli_jstr(o, "uuid", "");
 		struct json_object *m = esxcli_jget(o, "mounted");
 		struct fmt_rec *r = fmt_add(c->res);
 
 		if (esxcli_jget(o, "mount_point"))
-			fmt_str(r, "MountPoint", fs_str(o, "mount_point", ""));
+			fmt_str(r, "MountPoint",
+				esxcli_jstr(o, "mount_point", ""));
 		else
 			fmt_strf(r, "MountPoint", "/vmfs/volumes/%s", uuid);
-		fmt_str(r, "VolumeName", fs_str(o, "volume_name", ""));
+		fmt_str(r, "VolumeName", esxcli_jstr(o, "volume_name", ""));
 		fmt_str(r, "UUID", uuid);
 		fmt_bool(r, "Mounted", m ? json_object_get_boolean(m) : true);
-		fmt_str(r, "Type", fs_str(o, "type", ""));
+		fmt_str(r, "Type", esxcli_jstr(o, "type", ""));
 		fmt_int(r, "Size",
 			json_object_get_int64(esxcli_jget(o, "size")));
 		fmt_int(r, "Free",
@@ -206,7 +199,7 @@ static int storage_vmfs_extent_list(struct cli_call *c)
 		struct json_object *ext = state_json_array(o, "extents");
 		size_t ne = ext ? json_object_array_length(ext) : 0;
 
-		if (strncmp(fs_str(o, "type", ""), "VMFS", 4) != 0)
+		if (strncmp(esxcli_jstr(o, "type", ""), "VMFS", 4) != 0)
 			continue;
 		for (size_t e = 0; e < ne; e++) {
 			const char *d = json_object_get_string(
@@ -214,8 +207,9 @@ static int storage_vmfs_extent_list(struct cli_call *c)
 			const char *colon = d ? strrchr(d, ':') : NULL;
 			struct fmt_rec *r = fmt_add(c->res);
 
-			fmt_str(r, "VolumeName", fs_str(o, "volume_name", ""));
-			fmt_str(r, "VMFSUUID", fs_str(o, "uuid", ""));
+			fmt_str(r, "VolumeName",
+				esxcli_jstr(o, "volume_name", ""));
+			fmt_str(r, "VMFSUUID", esxcli_jstr(o, "uuid", ""));
 			fmt_int(r, "ExtentNumber", (long long)e);
 			if (colon) {
 				fmt_strf(r, "DeviceName", "%.*s",

@@ -86,6 +86,14 @@ struct json_object *esxcli_jget(struct json_object *o, const char *key)
 	return NULL;
 }
 
+const char *esxcli_jstr(struct json_object *o, const char *key, const char *def)
+{
+	struct json_object *v = esxcli_jget(o, key);
+	const char *s = v ? json_object_get_string(v) : NULL;
+
+	return s ? s : def;
+}
+
 int esxcli_done(struct cli_call *c)
 {
 	fmt_prim_bool(c->res, true);
