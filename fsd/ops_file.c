@@ -114,6 +114,30 @@ void ops_open_undo(struct fsd *fsd, struct fuse_file_info *fi)
 	fi->fh = 0;
 }
 
+void ops_reply_span(struct fsd *fsd, fuse_req_t req,
+		    const struct content_span *sp)
+{
+	char *zeros;
+
+	if (sp->len == 0) {
+		ops_reply_buf(fsd, req, NULL, 0);
+	} else if (sp->mem) {
+		ops_reply_buf(fsd, req, sp->mem, sp->len);
+	} else if (sp->fd >= 0) {
+		struct fuse_bufvec bv = FUSE_BUFVEC_INIT(sp->len);
+
+		bv.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
+		bv.buf[0].fd = sp->fd;
+		bv.buf[0].pos = sp->off;
+		ops_reply_data(fsd, req, &bv);
+	} else if (!(zeros = calloc(1, sp->len))) {
+		ops_reply_err(fsd, req, -ENOMEM);
+	} else {
+		ops_reply_buf(fsd, req, zeros, sp->len);
+		free(zeros);
+	}
+}
+
 /* Reads the span into memory (host fd or zeros) when it is not there. */
 static int read_span_mem(const struct content_span *sp, char **buf)
 {
@@ -193,27 +217,7 @@ void fsd_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		return;
 	}
 	content_span(n, fh->fd, off, size, &sp);
-	if (sp.len == 0) {
-		ops_reply_buf(fsd, req, NULL, 0);
-	} else if (sp.mem) {
-		ops_reply_buf(fsd, req, sp.mem, sp.len);
-	} else if (sp.fd >= 0) {
-		struct fuse_bufvec bv = FUSE_BUFVEC_INIT(sp.len);
-
-		bv.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
-		bv.buf[0].fd = sp.fd;
-		bv.buf[0].pos = sp.off;
-		ops_reply_data(fsd, req, &bv);
-	} else {
-		char *zeros = calloc(1, sp.len);
-
-		if (!zeros) {
-			ops_reply_err(fsd, req, -ENOMEM);
-			return;
-		}
-		ops_reply_buf(fsd, req, zeros, sp.len);
-		free(zeros);
-	}
+	ops_reply_span(fsd, req, &sp);
 }
 
 void fsd_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)

@@ -27,6 +27,11 @@ int ops_fh_new(struct fsd *fsd, fuse_req_t req, struct tree_node *n,
 	       struct fuse_file_info *fi);
 int ops_open_prepare(struct fsd *fsd, struct tree_node *n,
 		     struct fuse_file_info *fi);
+/* Replies to a read with span sp (content.h): memory, a range of the fd
+ * (libfuse reads it), or zeros; exec.c's read can use it too. */
+struct content_span;
+void ops_reply_span(struct fsd *fsd, fuse_req_t req,
+		    const struct content_span *sp);
 
 /* ops_ns.c, ops_write.c, ops_xattr.c: the writable layer's handlers */
 struct mut_who;
