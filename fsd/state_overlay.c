@@ -51,17 +51,6 @@ static int ovl_fail(struct ovl *o, int rc, const char *path, const char *fmt,
 	return rc;
 }
 
-static mode_t ovl_fmt(enum mf_type t)
-{
-	static const mode_t fmt[] = {
-	    [MF_DIR] = S_IFDIR,   [MF_REG] = S_IFREG, [MF_LNK] = S_IFLNK,
-	    [MF_CHR] = S_IFCHR,   [MF_BLK] = S_IFBLK, [MF_FIFO] = S_IFIFO,
-	    [MF_SOCK] = S_IFSOCK,
-	};
-
-	return t > 0 && t <= MF_SOCK ? fmt[t] : 0;
-}
-
 static bool ovl_same_content(const struct mf_content *a,
 			     const struct mf_content *b)
 {
@@ -251,7 +240,8 @@ static int ovl_make(struct ovl *o, const struct mf_entry *e, const void *data,
 		return mut_put(o->fsd->state, &w, dir, name, data, len, e->mode,
 			       n);
 	return mut_make(o->fsd->state, &w, dir, name,
-			ovl_fmt(e->type) | (e->type == MF_LNK ? 0777 : e->mode),
+			tree_mode_of_type(e->type) |
+			    (e->type == MF_LNK ? 0777 : e->mode),
 			makedev(e->rdev_major, e->rdev_minor), e->target, n);
 }
 
@@ -320,7 +310,7 @@ static int ovl_apply(struct ovl *o, size_t i)
 		return rc;
 	if (n && strcmp(e->path, "/")) {
 		same =
-		    (n->mode & S_IFMT) == ovl_fmt(e->type) &&
+		    (n->mode & S_IFMT) == tree_mode_of_type(e->type) &&
 		    (e->type != MF_LNK || ovl_str_eq(n->target, e->target)) &&
 		    ((e->type != MF_CHR && e->type != MF_BLK) ||
 		     n->rdev == makedev(e->rdev_major, e->rdev_minor));
