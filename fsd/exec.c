@@ -2,6 +2,7 @@
  * at exec-open of watched nodes, the invoke channel (request, deferred
  * answer, end report) and remote invocations (docs/interpose.md). */
 #include "exec_int.h"
+#include "ops_int.h"
 
 #include <errno.h>
 #include <event2/event.h>
@@ -351,35 +352,6 @@ int exec_open(struct fsd *fsd, fuse_req_t req, struct tree_node *n,
 /* ---- reads ------------------------------------------------------------------
  */
 
-static void reply_span(struct fsd *fsd, fuse_req_t req,
-		       const struct tree_node *n, int fd, size_t size,
-		       off_t off)
-{
-	struct content_span sp;
-
-	content_span(n, fd, off, size, &sp);
-	if (sp.len == 0) {
-		ops_reply_buf(fsd, req, NULL, 0);
-	} else if (sp.mem) {
-		ops_reply_buf(fsd, req, sp.mem, sp.len);
-	} else if (sp.fd >= 0) {
-		struct fuse_bufvec bv = FUSE_BUFVEC_INIT(sp.len);
-
-		bv.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
-		bv.buf[0].fd = sp.fd;
-		bv.buf[0].pos = sp.off;
-		ops_reply_data(fsd, req, &bv);
-	} else {
-		char *zeros = calloc(1, sp.len);
-
-		if (!zeros)
-			ops_reply_err(fsd, req, -ENOMEM);
-		else
-			ops_reply_buf(fsd, req, zeros, sp.len);
-		free(zeros);
-	}
-}
-
 /* The answer is read sequentially (the shim's file position also counts
  * its writes, so the read offset is not used). */
 static void reply_answer(struct fsd *fsd, fuse_req_t req, struct exec_inv *inv,
@@ -428,10 +400,14 @@ int exec_read(struct fsd *fsd, fuse_req_t req, struct tree_node *n,
 		t = tree_get(fsd->tree, fh->xh->target);
 		rc = t ? content_fd_sync(fsd->state, t, &fh->fd, &fh->fd_data)
 		       : -ENOENT;
-		if (rc)
+		if (rc) {
 			ops_reply_err(fsd, req, rc);
-		else
-			reply_span(fsd, req, t, fh->fd, size, off);
+		} else {
+			struct content_span sp;
+
+			content_span(t, fh->fd, off, size, &sp);
+			ops_reply_span(fsd, req, &sp);
+		}
 		return 1;
 	case EXEC_FH_INVOKE:
 		inv = fh->xh->inv;
