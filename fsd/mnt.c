@@ -173,8 +173,10 @@ int mnt_daemon_start(const struct fsd_log *lg, int *ready_fd)
 
 	*ready_fd = -1;
 	if (pipe2(p, O_CLOEXEC) < 0) {
-		log_msg(lg, LOG_LV_ERROR, "pipe: %s", strerror(errno));
-		return -errno;
+		int e = errno;
+
+		log_msg(lg, LOG_LV_ERROR, "pipe: %s", strerror(e));
+		return -e;
 	}
 	fflush(NULL);
 	pid = fork();
