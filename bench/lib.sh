@@ -3,7 +3,7 @@
 
 # bench_check_asan NAME ESXFSD: warn when the daemon is a sanitizer build.
 bench_check_asan() {
-	if ldd "$2" 2>/dev/null | grep -q libasan; then
+	if [[ $(ldd "$2" 2>/dev/null) == *libasan* ]]; then
 		echo "$1: warning: '$2' is an ASan build: use a RelWithDebInfo build for real figures" >&2
 	fi
 }

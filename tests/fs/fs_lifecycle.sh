@@ -44,7 +44,7 @@ unset "fs_pids[$m]"
 [ "$rc" -eq 0 ] || fail "daemon exit $rc after fusermount3 -u"
 echo "ok: external unmount"
 
-if ldd "$ESXFSD" | grep -q libasan; then
+if [[ $(ldd "$ESXFSD") == *libasan* ]]; then
 	# fs_mount/fs_umount run it under ASan with detect_leaks=1 and fail on
 	# any report in its log
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
